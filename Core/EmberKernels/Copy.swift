@@ -1,0 +1,114 @@
+// Strided copy and dtype conversion between any two element types. Every
+// `contiguous()`, `clone()`, `copy_` and `to(dtype)` ends here.
+
+/// Element conversion with PyTorch's semantics: float to int truncates toward
+/// zero, int to int wraps, anything to bool tests for nonzero.
+package func convertElement<S: TensorElement, D: TensorElement>(_ s: S, to: D.Type) -> D {
+    if S.self == D.self { return unsafeBitCast(s, to: D.self) }
+    if D.isFloatingPoint {
+        return S.isFloatingPoint ? D(_emberDouble: s._emberDouble) : D(_emberInt64: s._emberInt64)
+    }
+    if D.self == Bool.self {
+        return D(_emberDouble: S.isFloatingPoint ? (s._emberDouble != 0 ? 1 : 0) : (s._emberInt64 != 0 ? 1 : 0))
+    }
+    return S.isFloatingPoint ? D(_emberDouble: s._emberDouble) : D(_emberInt64: s._emberInt64)
+}
+
+package func mapRows<A, R>(
+    _ loop: StridedLoop, _ a: UnsafeRawPointer, _ r: UnsafeMutableRawPointer,
+    _ f: (A) -> R
+) {
+    let pa = a.assumingMemoryBound(to: A.self)
+    let pr = r.assumingMemoryBound(to: R.self)
+    let sr = loop.innerStride(0), sa = loop.innerStride(1)
+    loop.forEachRow { off, n in
+        let x = pa + off[1], y = pr + off[0]
+        if sr == 1 && sa == 1 {
+            for i in 0..<n { y[i] = f(x[i]) }
+        } else if sr == 1 && sa == 0 {
+            let v = f(x[0])
+            for i in 0..<n { y[i] = v }
+        } else {
+            for i in 0..<n { y[i * sr] = f(x[i * sa]) }
+        }
+    }
+}
+
+func castTo<S: TensorElement>(_: S.Type, _ loop: StridedLoop, _ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ dstType: DType) {
+    switch dstType {
+    case .float32: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Float.self) }
+    case .float64: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Double.self) }
+    case .float16: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Float16.self) }
+    case .bfloat16: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: BFloat16.self) }
+    case .int64: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int64.self) }
+    case .int32: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int32.self) }
+    case .int16: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int16.self) }
+    case .int8: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int8.self) }
+    case .uint8: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: UInt8.self) }
+    case .bool: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Bool.self) }
+    }
+}
+
+/// Copies (and converts) `src` into `dst`. `loop` has operands `[dst, src]`.
+package func copyElements(
+    _ loop: StridedLoop,
+    src: UnsafeRawPointer, srcType: DType,
+    dst: UnsafeMutableRawPointer, dstType: DType
+) {
+    if srcType == dstType {
+        if loop.shape.count == 2, loop.innerStride(0) == 1, loop.strides[1][0] == 1,
+           loop.strides[0][0] == loop.shape[1], loop.innerStride(1) == loop.shape[0] {
+            transpose2D(srcType.itemSize, rows: loop.shape[1], cols: loop.shape[0], src: src, dst: dst)
+            return
+        }
+        switch srcType.itemSize {
+        case 8: mapRows(loop, src, dst) { (x: UInt64) in x }
+        case 4: mapRows(loop, src, dst) { (x: UInt32) in x }
+        case 2: mapRows(loop, src, dst) { (x: UInt16) in x }
+        default: mapRows(loop, src, dst) { (x: UInt8) in x }
+        }
+        return
+    }
+    switch srcType {
+    case .float32: castTo(Float.self, loop, src, dst, dstType)
+    case .float64: castTo(Double.self, loop, src, dst, dstType)
+    case .float16: castTo(Float16.self, loop, src, dst, dstType)
+    case .bfloat16: castTo(BFloat16.self, loop, src, dst, dstType)
+    case .int64: castTo(Int64.self, loop, src, dst, dstType)
+    case .int32: castTo(Int32.self, loop, src, dst, dstType)
+    case .int16: castTo(Int16.self, loop, src, dst, dstType)
+    case .int8: castTo(Int8.self, loop, src, dst, dstType)
+    case .uint8: castTo(UInt8.self, loop, src, dst, dstType)
+    case .bool: castTo(Bool.self, loop, src, dst, dstType)
+    }
+}
+
+/// Writes `dst[c, r] = src[r, c]` for a row-major `src` of `rows × cols`
+/// (dst is `cols × rows`) in cache-sized tiles.
+package func transpose2D(_ itemSize: Int, rows: Int, cols: Int, src: UnsafeRawPointer, dst: UnsafeMutableRawPointer) {
+    func run<T>(_: T.Type) {
+        let s = src.assumingMemoryBound(to: T.self)
+        let d = dst.assumingMemoryBound(to: T.self)
+        let tile = 32
+        let tilesR = (rows + tile - 1) / tile
+        Parallel.forRange(tilesR, grain: max(1, 65536 / max(1, cols * tile))) { range in
+            for tr in range {
+                let r0 = tr * tile, r1 = min(rows, r0 + tile)
+                var c0 = 0
+                while c0 < cols {
+                    let c1 = min(cols, c0 + tile)
+                    for r in r0..<r1 {
+                        for c in c0..<c1 { d[c * rows + r] = s[r * cols + c] }
+                    }
+                    c0 = c1
+                }
+            }
+        }
+    }
+    switch itemSize {
+    case 8: run(UInt64.self)
+    case 4: run(UInt32.self)
+    case 2: run(UInt16.self)
+    default: run(UInt8.self)
+    }
+}

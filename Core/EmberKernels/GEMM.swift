@@ -1,0 +1,77 @@
+// Matrix products. Float32 and float64 go to OpenBLAS; transposed operands are
+// passed as BLAS transposes with their leading dimension, never copied.
+// Integer products (rare: index arithmetic) use a plain triple loop.
+
+import COpenBLAS
+
+/// One operand of a GEMM: a row-major matrix, possibly read transposed.
+package struct MatrixOperand {
+    package var pointer: UnsafeRawPointer
+    package var transposed: Bool
+    /// Leading dimension: the element stride between rows of the stored matrix.
+    package var ld: Int
+
+    package init(pointer: UnsafeRawPointer, transposed: Bool, ld: Int) {
+        self.pointer = pointer
+        self.transposed = transposed
+        self.ld = ld
+    }
+}
+
+/// `c = alpha * op(a) · op(b) + beta * c` with c row-major `m × n`, leading dim `ldc`.
+package func gemm(
+    type: DType, m: Int, n: Int, k: Int,
+    alpha: Double = 1, _ a: MatrixOperand, _ b: MatrixOperand,
+    beta: Double = 0, _ c: UnsafeMutableRawPointer, ldc: Int
+) {
+    if m == 0 || n == 0 { return }
+    let ta = a.transposed ? CblasTrans : CblasNoTrans
+    let tb = b.transposed ? CblasTrans : CblasNoTrans
+    switch type {
+    case .float32:
+        if k == 0 { scaleMatrix(Float.self, m: m, n: n, beta: Float(beta), c, ldc: ldc); return }
+        cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
+                    a.pointer.assumingMemoryBound(to: Float.self), Int32(a.ld),
+                    b.pointer.assumingMemoryBound(to: Float.self), Int32(b.ld), Float(beta),
+                    c.assumingMemoryBound(to: Float.self), Int32(ldc))
+    case .float64:
+        if k == 0 { scaleMatrix(Double.self, m: m, n: n, beta: beta, c, ldc: ldc); return }
+        cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha,
+                    a.pointer.assumingMemoryBound(to: Double.self), Int32(a.ld),
+                    b.pointer.assumingMemoryBound(to: Double.self), Int32(b.ld), beta,
+                    c.assumingMemoryBound(to: Double.self), Int32(ldc))
+    case .int64: integerGEMM(Int64.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
+    case .int32: integerGEMM(Int32.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
+    case .int16: integerGEMM(Int16.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
+    case .int8: integerGEMM(Int8.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
+    case .uint8: integerGEMM(UInt8.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
+    case .float16, .bfloat16, .bool: preconditionFailure("gemm: no \(type) arithmetic")
+    }
+}
+
+func scaleMatrix<T: FloatTensorElement>(_: T.Type, m: Int, n: Int, beta: T, _ c: UnsafeMutableRawPointer, ldc: Int) {
+    let p = c.assumingMemoryBound(to: T.self)
+    for i in 0..<m { for j in 0..<n { p[i * ldc + j] = beta == 0 ? 0 : p[i * ldc + j] * beta } }
+}
+
+func integerGEMM<T: IntegerTensorElement & NumericTensorElement>(
+    _: T.Type, m: Int, n: Int, k: Int, _ alpha: Double, _ a: MatrixOperand, _ b: MatrixOperand,
+    _ beta: Double, _ c: UnsafeMutableRawPointer, ldc: Int
+) {
+    let pa = a.pointer.assumingMemoryBound(to: T.self)
+    let pb = b.pointer.assumingMemoryBound(to: T.self)
+    let pc = c.assumingMemoryBound(to: T.self)
+    let al = T(_emberInt64: Int64(alpha)), be = T(_emberInt64: Int64(beta))
+    for i in 0..<m {
+        for j in 0..<n {
+            var s: T = 0
+            for p in 0..<k {
+                let x = a.transposed ? pa[p * a.ld + i] : pa[i * a.ld + p]
+                let y = b.transposed ? pb[j * b.ld + p] : pb[p * b.ld + j]
+                s = s &+ x &* y
+            }
+            let old = beta == 0 ? 0 : pc[i * ldc + j] &* be
+            pc[i * ldc + j] = al &* s &+ old
+        }
+    }
+}

@@ -1,0 +1,36 @@
+# Ember's entry points. `make demo` and `make test` work on a fresh Debian
+# machine: `setup` installs the system libraries first.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev pkg-config
+
+.PHONY: setup build test bench demo fixtures clean
+
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: setup
+	$(SWIFT) build -c release
+
+test: setup
+	$(SWIFT) test -c release
+
+bench: setup
+	$(SWIFT) run -c release ember-bench
+
+demo: setup
+	$(SWIFT) run -c release tensor-tour
+
+# Regenerates the PyTorch reference values (needs torch; never run by CI).
+fixtures:
+	python3 Tests/Fixtures/Scripts/gen_core_ops.py
+
+clean:
+	rm -rf .build
