@@ -27,16 +27,14 @@ private struct ElementFormatter {
             width = values.map { render($0).count }.max() ?? 1
             return
         }
-        let finite = values.filter { $0.isFinite && $0 != 0 }.map { Swift.abs($0) }
-        if let lo = finite.min(), let hi = finite.max() {
-            intMode = finite.allSatisfy { $0 == $0.rounded(.up) }
-            if intMode {
-                sciMode = hi / lo > 1000 || hi > 1e8
-            } else {
-                sciMode = hi / lo > 1000 || hi > 1e8 || lo < 1e-4
-            }
-        }
-        width = values.map { render($0).count }.max() ?? 1
+        // Only nonzero finite values decide the mode and width, as in PyTorch.
+        let finite = values.filter { $0.isFinite && $0 != 0 }
+        guard !finite.isEmpty else { return }
+        let magnitudes = finite.map { Swift.abs($0) }
+        let lo = magnitudes.min()!, hi = magnitudes.max()!
+        intMode = finite.allSatisfy { $0 == $0.rounded(.up) }
+        sciMode = hi / lo > 1000 || hi > 1e8 || (!intMode && lo < 1e-4)
+        width = finite.map { render($0).count }.max()!
     }
 
     func render(_ v: Double) -> String {
@@ -61,7 +59,8 @@ extension Tensor: CustomStringConvertible {
 
     /// The printed form under `options`.
     public func formatted(options: PrintOptions) -> String {
-        let defaultType = dtype == .float32 || dtype == .int64 || dtype == .bool
+        // Empty tensors show any dtype but float32: no element reveals it.
+        let defaultType = dtype == .float32 || (count > 0 && (dtype == .int64 || dtype == .bool))
         var suffixes: [String] = []
         let body: String
         if count == 0 {
@@ -101,7 +100,7 @@ extension Tensor: CustomStringConvertible {
             var items: [String]
             if summarize && n > 2 * edge {
                 items = t.narrow(dim: 0, start: 0, length: edge).scalars(as: Double.self).map(f.format)
-                items.append("...")
+                items.append(" ...")
                 items += t.narrow(dim: 0, start: n - edge, length: edge).scalars(as: Double.self).map(f.format)
             } else {
                 items = t.scalars(as: Double.self).map(f.format)

@@ -13,6 +13,8 @@ struct OpCase: CustomTestStringConvertible, Sendable {
     let outputs: [TensorSpec]
     let rtol: Double
     let atol: Double
+    /// PyTorch's `repr` of the input, for printing cases.
+    let repr: String?
     var testDescription: String { name }
 }
 
@@ -56,6 +58,15 @@ struct Args: Sendable {
     func int(_ key: String) -> Int { self[key].int }
     func double(_ key: String) -> Double { self[key].double }
     func ints(_ key: String) -> [Int] { self[key].ints }
+    func string(_ key: String) -> String {
+        if case .string(let s) = self[key] { return s }
+        preconditionFailure("not a string: \(key)")
+    }
+    /// A number that may be stored as "inf", "-inf" or "nan".
+    func number(_ key: String) -> Double {
+        if case .string(let s) = self[key] { return FixtureLoader.number(s) }
+        return double(key)
+    }
     func bool(_ key: String) -> Bool {
         if case .bool(let b) = self[key] { return b }
         preconditionFailure("not a bool: \(key)")
@@ -88,7 +99,9 @@ enum FixtureLoader {
             case "nan": return .nan
             case "inf": return .infinity
             case "-inf": return -.infinity
-            default: preconditionFailure("bad number \(s)")
+            default:
+                guard let d = Double(s) else { preconditionFailure("bad number \(s)") }
+                return d
             }
         case let n as NSNumber: return n.doubleValue
         default: preconditionFailure("bad number \(any)")
@@ -121,7 +134,7 @@ enum FixtureLoader {
             return OpCase(name: c["name"] as! String, op: c["op"] as! String, args: Args(values: args),
                           inputs: (c["inputs"] as! [[String: Any]]).map(spec),
                           outputs: (c["outputs"] as! [[String: Any]]).map(spec),
-                          rtol: number(c["rtol"]!), atol: number(c["atol"]!))
+                          rtol: number(c["rtol"]!), atol: number(c["atol"]!), repr: c["repr"] as? String)
         }
     }
 }

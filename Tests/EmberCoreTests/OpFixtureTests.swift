@@ -5,7 +5,9 @@
 import EmberCore
 import Testing
 
-let coreCases = FixtureLoader.cases("core/ops.json")
+let allCases = FixtureLoader.cases("core/ops.json")
+let coreCases = allCases.filter { $0.op != "repr" }
+let printCases = allCases.filter { $0.op == "repr" }
 
 @Test("op matches PyTorch", arguments: coreCases)
 func opMatchesTorch(_ c: OpCase) {
@@ -22,4 +24,9 @@ func opMatchesTorch(_ c: OpCase) {
 
 @Test func fixturesAreLoaded() {
     #expect(coreCases.count > 800)
+}
+
+@Test("prints as PyTorch prints", arguments: printCases)
+func printsLikeTorch(_ c: OpCase) {
+    #expect(c.inputs[0].make().description == c.repr)
 }

@@ -113,5 +113,41 @@ let opRegistry: [String: OpImpl] = {
     r["linspace"] = { _, a in [Tensor.linspace(a.double("start"), a.double("end"), steps: a.int("steps"))] }
     r["eye"] = { _, a in [Tensor.eye(a.int("n"), a.int("m"))] }
     r["full"] = { _, a in [Tensor.full(a.ints("shape"), a.double("value"), dtype: a.dtype())] }
+    // Indexing.
+    r["index_select"] = { x, a in [x[0].indexSelect(dim: a.int("dim"), index: x[1])] }
+    r["gather"] = { x, a in [x[0].gather(dim: a.int("dim"), index: x[1])] }
+    r["take_along_dim"] = { x, a in [x[0].takeAlongDim(x[1], dim: a.int("dim"))] }
+    r["scatter"] = { x, a in [x[0].scatter(dim: a.int("dim"), index: x[1], src: x[2])] }
+    r["scatter_add"] = { x, a in [x[0].scatterAdd(dim: a.int("dim"), index: x[1], src: x[2])] }
+    r["masked_fill"] = { x, a in [x[0].maskedFill(x[1], a.number("value"))] }
+    r["masked_select"] = binary { $0.maskedSelect($1) }
+    r["bool_index"] = binary { $0[$1] }
+    r["int_index"] = binary { $0[$1] }
+    r["nonzero"] = unary { $0.nonzero() }
+
+    // Joining.
+    r["cat"] = { x, a in [Tensor.cat(x, dim: a.int("dim"))] }
+    r["stack"] = { x, a in [Tensor.stack(x, dim: a.int("dim"))] }
+    r["pad"] = { x, a in
+        let mode: PaddingMode = switch a.string("mode") {
+        case "reflect": .reflect
+        case "replicate": .replicate
+        case "circular": .circular
+        default: .constant(a.number("value"))
+        }
+        return [x[0].pad(a.ints("pads"), mode: mode)]
+    }
+    r["flip"] = { x, a in [x[0].flip(a.ints("dims"))] }
+    r["roll"] = { x, a in [x[0].roll(a.ints("shifts"), dims: a.ints("dims"))] }
+    r["repeat"] = { x, a in [x[0].repeat(a.ints("sizes"))] }
+    r["tile"] = { x, a in [x[0].tile(a.ints("sizes"))] }
+    r["tril"] = { x, a in [x[0].tril(diagonal: a.int("diagonal"))] }
+    r["triu"] = { x, a in [x[0].triu(diagonal: a.int("diagonal"))] }
+    r["one_hot"] = { x, a in [x[0].oneHot(numClasses: a.int("numClasses"))] }
+
+    // Sorting.
+    r["sort"] = { x, a in let s = x[0].sort(dim: a.int("dim"), descending: a.bool("descending")); return [s.values, s.indices] }
+    r["argsort"] = { x, a in [x[0].argsort(dim: a.int("dim"), descending: a.bool("descending"))] }
+    r["topk"] = { x, a in let t = x[0].topk(a.int("k"), dim: a.int("dim"), largest: a.bool("largest")); return [t.values, t.indices] }
     return r
 }()

@@ -49,6 +49,9 @@ def encode(t):
     if t.dtype in (torch.float16, torch.bfloat16, torch.float32):
         # The shortest decimal that reads back as the same float32 keeps files small.
         data = [encode_value(float(str(v))) for v in flat.float().numpy()]
+    elif t.dtype == torch.float64:
+        # As strings: Foundation's JSON reader on Linux rounds some doubles.
+        data = [encode_value(v) if not math.isfinite(v) else repr(v) for v in flat.tolist()]
     else:
         data = [encode_value(v) for v in flat.tolist()]
     return {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data": data}
@@ -347,6 +350,102 @@ add("linspace", "linspace", [], lambda: torch.linspace(-1, 2, 7), F32, start=-1,
 add("linspace_one", "linspace", [], lambda: torch.linspace(3, 5, 1), F32, start=3, end=5, steps=1)
 add("eye", "eye", [], lambda: torch.eye(3, 4), EXACT, n=3, m=4)
 add("full_i32", "full", [], lambda: torch.full((2, 3), 7, dtype=torch.int32), EXACT, shape=[2, 3], value=7, dtype="int32")
+
+
+# ---------------------------------------------------------------- indexing
+idx = torch.tensor([2, 0, 2, -1])
+add("index_select_0", "index_select", [floats([4, 3]), idx], lambda x, i: x.index_select(0, i % 4), EXACT, dim=0)
+add("index_select_1_transposed", "index_select", [Input(floats([3, 5]), [("t",)]), torch.tensor([1, 1, 0])], lambda x, i: x.index_select(1, i), EXACT, dim=1)
+add("index_select_i32", "index_select", [ints([5, 2], dtype=torch.int32), torch.tensor([4, 3])], lambda x, i: x.index_select(0, i), EXACT, dim=0)
+g_idx = torch.randint(0, 4, (3, 5))
+add("gather_1", "gather", [floats([3, 4]), g_idx], lambda x, i: x.gather(1, i), EXACT, dim=1)
+add("gather_0", "gather", [floats([4, 5]), torch.randint(0, 4, (2, 5))], lambda x, i: x.gather(0, i), EXACT, dim=0)
+add("gather_transposed", "gather", [Input(floats([4, 3]), [("t",)]), torch.randint(0, 4, (3, 2))], lambda x, i: x.gather(1, i), EXACT, dim=1)
+add("take_along_dim", "take_along_dim", [floats([3, 4]), torch.randint(0, 4, (1, 2))], lambda x, i: torch.take_along_dim(x, i, 1), EXACT, dim=1)
+add("take_along_dim_argsort", "take_along_dim", [floats([3, 4]), floats([3, 4]).argsort(1)], lambda x, i: torch.take_along_dim(x, i, 1), EXACT, dim=1)
+s_idx = torch.tensor([[0, 1, 2, 0], [2, 0, 0, 1]])
+add("scatter_0", "scatter", [torch.zeros(3, 4), s_idx, floats([2, 4])], lambda x, i, s: x.scatter(0, i, s), EXACT, dim=0)
+add("scatter_1", "scatter", [torch.zeros(2, 5), torch.tensor([[0, 1, 4], [2, 3, 1]]), floats([2, 3])], lambda x, i, s: x.scatter(1, i, s), EXACT, dim=1)
+add("scatter_add_0", "scatter_add", [floats([3, 4]), torch.tensor([[0, 1, 2, 0], [0, 1, 0, 0], [2, 2, 2, 2]]), floats([3, 4])], lambda x, i, s: x.scatter_add(0, i, s), F32, dim=0)
+add("scatter_add_i64", "scatter_add", [ints([5]), torch.tensor([0, 0, 4, 4, 4]), ints([5])], lambda x, i, s: x.scatter_add(0, i, s), EXACT, dim=0)
+m = floats([3, 4]) > 0
+add("masked_fill", "masked_fill", [floats([3, 4]), m], lambda x, m: x.masked_fill(m, -1.5), EXACT, value=-1.5)
+add("masked_fill_broadcast", "masked_fill", [floats([3, 4]), torch.tensor([True, False, False, True])], lambda x, m: x.masked_fill(m, float("-inf")), EXACT, value="-inf")
+add("masked_select", "masked_select", [floats([3, 4]), m], lambda x, m: x.masked_select(m), EXACT)
+add("masked_select_broadcast", "masked_select", [floats([3, 4]), torch.tensor([True, False, False, True])], lambda x, m: x.masked_select(m), EXACT)
+add("bool_index", "bool_index", [floats([4, 3]), torch.tensor([True, False, True, True])], lambda x, m: x[m], EXACT)
+add("bool_index_full", "bool_index", [floats([4, 3]), m.t().contiguous()], lambda x, m: x[m], EXACT)
+add("int_index", "int_index", [floats([5, 2]), torch.tensor([[4, 0], [1, 1]])], lambda x, i: x[i], EXACT)
+add("nonzero", "nonzero", [ints([3, 4], 0, 2)], lambda x: x.nonzero(), EXACT)
+
+# ---------------------------------------------------------------- joining
+add("cat_0", "cat", [floats([2, 3]), floats([1, 3]), floats([0, 3])], lambda *t: torch.cat(t, 0), EXACT, dim=0)
+add("cat_1_promote", "cat", [floats([2, 3]), ints([2, 1]), floats([2, 2], torch.float64)], lambda *t: torch.cat(t, 1), EXACT, dim=1)
+add("cat_transposed", "cat", [Input(floats([3, 2]), [("t",)]), floats([2, 3])], lambda *t: torch.cat(t, -1), EXACT, dim=-1)
+add("cat_legacy_empty", "cat", [torch.zeros(0), floats([2, 3])], lambda *t: torch.cat(t, 0), EXACT, dim=0)
+add("stack_0", "stack", [floats([2, 3]), floats([2, 3])], lambda *t: torch.stack(t, 0), EXACT, dim=0)
+add("stack_last", "stack", [floats([2, 3]), floats([2, 3]), floats([2, 3])], lambda *t: torch.stack(t, -1), EXACT, dim=-1)
+P = torch.nn.functional.pad
+add("pad_constant", "pad", [floats([2, 3, 4])], lambda x: P(x, (1, 2, 0, 1), value=0.5), EXACT, pads=[1, 2, 0, 1], mode="constant", value=0.5)
+add("pad_negative", "pad", [floats([2, 3, 4])], lambda x: P(x, (-1, 2)), EXACT, pads=[-1, 2], mode="constant", value=0)
+add("pad_reflect", "pad", [floats([1, 2, 4, 5])], lambda x: P(x, (2, 1, 3, 2), mode="reflect"), EXACT, pads=[2, 1, 3, 2], mode="reflect")
+add("pad_replicate", "pad", [floats([1, 2, 4, 5])], lambda x: P(x, (2, 1, 3, 2), mode="replicate"), EXACT, pads=[2, 1, 3, 2], mode="replicate")
+add("pad_circular", "pad", [floats([1, 2, 4, 5])], lambda x: P(x, (2, 1, 3, 2), mode="circular"), EXACT, pads=[2, 1, 3, 2], mode="circular")
+add("pad_reflect_1d", "pad", [floats([2, 3, 6])], lambda x: P(x, (3, 4), mode="reflect"), EXACT, pads=[3, 4], mode="reflect")
+add("flip", "flip", [floats([2, 3, 4])], lambda x: x.flip(0, 2), EXACT, dims=[0, 2])
+add("flip_transposed", "flip", [Input(floats([3, 4]), [("t",)])], lambda x: x.flip(-1), EXACT, dims=[-1])
+add("roll_dims", "roll", [floats([3, 4])], lambda x: x.roll((1, -3), (0, 1)), EXACT, shifts=[1, -3], dims=[0, 1])
+add("roll_flat", "roll", [floats([3, 4])], lambda x: x.roll(5), EXACT, shifts=[5], dims=[])
+add("repeat", "repeat", [floats([2, 3])], lambda x: x.repeat(2, 1, 3), EXACT, sizes=[2, 1, 3])
+add("repeat_transposed", "repeat", [Input(floats([3, 2]), [("t",)])], lambda x: x.repeat(2, 2), EXACT, sizes=[2, 2])
+add("tile", "tile", [floats([2, 3])], lambda x: x.tile((2,)), EXACT, sizes=[2])
+add("tril", "tril", [floats([4, 5])], lambda x: x.tril(), EXACT, diagonal=0)
+add("tril_batched", "tril", [floats([2, 3, 4])], lambda x: x.tril(-1), EXACT, diagonal=-1)
+add("triu", "triu", [floats([4, 5])], lambda x: x.triu(1), EXACT, diagonal=1)
+add("triu_i64", "triu", [ints([3, 3])], lambda x: x.triu(), EXACT, diagonal=0)
+add("one_hot", "one_hot", [torch.tensor([0, 3, 1, 1])], lambda x: torch.nn.functional.one_hot(x), EXACT, numClasses=-1)
+add("one_hot_classes", "one_hot", [torch.tensor([[0, 2], [1, 1]])], lambda x: torch.nn.functional.one_hot(x, 5), EXACT, numClasses=5)
+
+# ---------------------------------------------------------------- sorting
+distinct = torch.randperm(20).reshape(4, 5).float() * 0.5 - 3
+add("sort_last", "sort", [distinct], lambda x: tuple(x.sort(-1)), EXACT, dim=-1, descending=False)
+add("sort_desc_0", "sort", [distinct], lambda x: tuple(x.sort(0, descending=True)), EXACT, dim=0, descending=True)
+add("sort_ties_stable", "sort", [torch.tensor([[3, 1, 3, 2, 1, 3]])], lambda x: tuple(x.sort(dim=-1, stable=True)), EXACT, dim=-1, descending=False)
+add("sort_ties_stable_desc", "sort", [torch.tensor([[3, 1, 3, 2, 1, 3]])], lambda x: tuple(x.sort(dim=-1, descending=True, stable=True)), EXACT, dim=-1, descending=True)
+add("sort_nan", "sort", [torch.tensor([[2.0, float("nan"), -1.0, float("inf"), 0.5]])], lambda x: tuple(x.sort(-1)), EXACT, dim=-1, descending=False)
+add("sort_nan_desc", "sort", [torch.tensor([[2.0, float("nan"), -1.0, float("inf"), 0.5]])], lambda x: tuple(x.sort(-1, descending=True)), EXACT, dim=-1, descending=True)
+add("argsort", "argsort", [distinct], lambda x: x.argsort(1), EXACT, dim=1, descending=False)
+add("argsort_desc_transposed", "argsort", [Input(distinct, [("t",)])], lambda x: x.argsort(0, descending=True), EXACT, dim=0, descending=True)
+add("topk", "topk", [distinct], lambda x: tuple(x.topk(3, -1)), EXACT, k=3, dim=-1, largest=True)
+add("topk_smallest_0", "topk", [distinct], lambda x: tuple(x.topk(2, 0, largest=False)), EXACT, k=2, dim=0, largest=False)
+
+# ---------------------------------------------------------------- printing
+def rep(name, t):
+    cases.append({"name": f"repr_{name}", "op": "repr", "args": {}, "inputs": [encode(t) | {"views": []}],
+                  "outputs": [], "rtol": 0, "atol": 0, "repr": repr(t)})
+
+rep("f32_matrix", torch.tensor([[1.0, 2.5], [-3.25, 4.0]]))
+rep("f32_int_mode", torch.tensor([1.0, 2.0, -30.0]))
+rep("f32_sci", torch.tensor([1e-5, 1.0, 123456.0]))
+rep("f32_large", torch.tensor([1e9, 2.0]))
+rep("f32_special", torch.tensor([float("nan"), float("inf"), -float("inf"), 1.5]))
+rep("f32_scalar", torch.tensor(3.14159))
+rep("f32_3d", floats([2, 2, 3]))
+rep("f32_long_row", floats([30]))
+rep("f32_summarized", floats([40, 50]))
+rep("f32_summarized_1d", floats([2000]))
+rep("f64", floats([3], torch.float64))
+rep("f16", floats([3], torch.float16))
+rep("bf16", floats([3], torch.bfloat16))
+rep("i64", ints([2, 3], -100, 100))
+rep("i32", ints([4], dtype=torch.int32))
+rep("u8", ints([3], 0, 255, torch.uint8))
+rep("bool", torch.tensor([[True, False], [False, True]]))
+rep("empty", torch.zeros(0))
+rep("empty_2d", torch.zeros(0, 3))
+rep("empty_i32", torch.zeros(2, 0, dtype=torch.int32))
+rep("zeros", torch.zeros(2, 2))
+rep("negative_zero_small", torch.tensor([0.0001, -0.5, 0.25]))
 
 json.dump({"torch": torch.__version__, "cases": cases}, open(OUT, "w"), separators=(",", ":"))
 print(f"wrote {len(cases)} cases to {OUT}")
