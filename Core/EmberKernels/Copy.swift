@@ -14,38 +14,26 @@ package func convertElement<S: TensorElement, D: TensorElement>(_ s: S, to: D.Ty
     return S.isFloatingPoint ? D(_emberDouble: s._emberDouble) : D(_emberInt64: s._emberInt64)
 }
 
-package func mapRows<A, R>(
-    _ loop: StridedLoop, _ a: UnsafeRawPointer, _ r: UnsafeMutableRawPointer,
-    _ f: (A) -> R
-) {
-    let pa = a.assumingMemoryBound(to: A.self)
-    let pr = r.assumingMemoryBound(to: R.self)
-    let sr = loop.innerStride(0), sa = loop.innerStride(1)
-    loop.forEachRow { off, n in
-        let x = pa + off[1], y = pr + off[0]
-        if sr == 1 && sa == 1 {
-            for i in 0..<n { y[i] = f(x[i]) }
-        } else if sr == 1 && sa == 0 {
-            let v = f(x[0])
-            for i in 0..<n { y[i] = v }
-        } else {
-            for i in 0..<n { y[i * sr] = f(x[i * sa]) }
-        }
-    }
+struct Convert<S: TensorElement, D: TensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ s: S) -> D { convertElement(s, to: D.self) }
+}
+
+struct Identity<T>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x }
 }
 
 func castTo<S: TensorElement>(_: S.Type, _ loop: StridedLoop, _ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ dstType: DType) {
     switch dstType {
-    case .float32: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Float.self) }
-    case .float64: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Double.self) }
-    case .float16: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Float16.self) }
-    case .bfloat16: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: BFloat16.self) }
-    case .int64: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int64.self) }
-    case .int32: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int32.self) }
-    case .int16: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int16.self) }
-    case .int8: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Int8.self) }
-    case .uint8: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: UInt8.self) }
-    case .bool: mapRows(loop, src, dst) { (s: S) in convertElement(s, to: Bool.self) }
+    case .float32: mapRows(loop, src, dst, Convert<S, Float>())
+    case .float64: mapRows(loop, src, dst, Convert<S, Double>())
+    case .float16: mapRows(loop, src, dst, Convert<S, Float16>())
+    case .bfloat16: mapRows(loop, src, dst, Convert<S, BFloat16>())
+    case .int64: mapRows(loop, src, dst, Convert<S, Int64>())
+    case .int32: mapRows(loop, src, dst, Convert<S, Int32>())
+    case .int16: mapRows(loop, src, dst, Convert<S, Int16>())
+    case .int8: mapRows(loop, src, dst, Convert<S, Int8>())
+    case .uint8: mapRows(loop, src, dst, Convert<S, UInt8>())
+    case .bool: mapRows(loop, src, dst, Convert<S, Bool>())
     }
 }
 
@@ -62,10 +50,10 @@ package func copyElements(
             return
         }
         switch srcType.itemSize {
-        case 8: mapRows(loop, src, dst) { (x: UInt64) in x }
-        case 4: mapRows(loop, src, dst) { (x: UInt32) in x }
-        case 2: mapRows(loop, src, dst) { (x: UInt16) in x }
-        default: mapRows(loop, src, dst) { (x: UInt8) in x }
+        case 8: mapRows(loop, src, dst, Identity<UInt64>())
+        case 4: mapRows(loop, src, dst, Identity<UInt32>())
+        case 2: mapRows(loop, src, dst, Identity<UInt16>())
+        default: mapRows(loop, src, dst, Identity<UInt8>())
         }
         return
     }

@@ -16,20 +16,78 @@ package enum LogicalOp: Sendable {
     case and, or, xor
 }
 
+struct AddOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._add(a, b) }
+}
+struct SubOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._sub(a, b) }
+}
+struct MulOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._mul(a, b) }
+}
+struct FloorDivideOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._floorDivide(a, b) }
+}
+struct RemainderOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._remainder(a, b) }
+}
+struct PowOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._pow(a, b) }
+}
+struct MinimumOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._minimum(a, b) }
+}
+struct MaximumOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._maximum(a, b) }
+}
+struct TrueDivideOp<T: FloatTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a / b }
+}
+struct EqOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { a == b }
+}
+struct NeOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { a != b }
+}
+struct LtOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { a < b }
+}
+struct LeOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { a <= b }
+}
+struct GtOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { a > b }
+}
+struct GeOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { a >= b }
+}
+struct LogicalAndOp: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: Bool, _ b: Bool) -> Bool { a && b }
+}
+struct LogicalOrOp: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: Bool, _ b: Bool) -> Bool { a || b }
+}
+struct LogicalXorOp: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: Bool, _ b: Bool) -> Bool { a != b }
+}
+struct SelectOp<T>: ElementFunction3 {
+    @inline(__always) func callAsFunction(_ c: Bool, _ a: T, _ b: T) -> T { c ? a : b }
+}
+
 func binaryTyped<T: NumericTensorElement>(
     _: T.Type, _ op: BinaryOp, _ loop: StridedLoop,
     _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     switch op {
-    case .add: map2(loop, a, b, r) { (x: T, y: T) in T._add(x, y) }
-    case .sub: map2(loop, a, b, r) { (x: T, y: T) in T._sub(x, y) }
-    case .mul: map2(loop, a, b, r) { (x: T, y: T) in T._mul(x, y) }
-    case .div: map2(loop, a, b, r) { (x: T, y: T) in T._floorDivide(x, y) }  // ints never reach .div
-    case .floorDivide: map2(loop, a, b, r) { (x: T, y: T) in T._floorDivide(x, y) }
-    case .remainder: map2(loop, a, b, r) { (x: T, y: T) in T._remainder(x, y) }
-    case .pow: map2(loop, a, b, r) { (x: T, y: T) in T._pow(x, y) }
-    case .minimum: map2(loop, a, b, r) { (x: T, y: T) in T._minimum(x, y) }
-    case .maximum: map2(loop, a, b, r) { (x: T, y: T) in T._maximum(x, y) }
+    case .add: map2(loop, a, b, r, AddOp<T>())
+    case .sub: map2(loop, a, b, r, SubOp<T>())
+    case .mul: map2(loop, a, b, r, MulOp<T>())
+    case .div: map2(loop, a, b, r, FloorDivideOp<T>())  // integers never reach .div
+    case .floorDivide: map2(loop, a, b, r, FloorDivideOp<T>())
+    case .remainder: map2(loop, a, b, r, RemainderOp<T>())
+    case .pow: map2(loop, a, b, r, PowOp<T>())
+    case .minimum: map2(loop, a, b, r, MinimumOp<T>())
+    case .maximum: map2(loop, a, b, r, MaximumOp<T>())
     }
 }
 
@@ -38,7 +96,7 @@ func binaryFloat<T: FloatTensorElement>(
     _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     if op == .div {
-        map2(loop, a, b, r) { (x: T, y: T) in x / y }
+        map2(loop, a, b, r, TrueDivideOp<T>())
     } else {
         binaryTyped(T.self, op, loop, a, b, r)
     }
@@ -66,12 +124,12 @@ func compareTyped<T: NumericTensorElement>(
     _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     switch op {
-    case .eq: map2(loop, a, b, r) { (x: T, y: T) -> Bool in x == y }
-    case .ne: map2(loop, a, b, r) { (x: T, y: T) -> Bool in x != y }
-    case .lt: map2(loop, a, b, r) { (x: T, y: T) -> Bool in x < y }
-    case .le: map2(loop, a, b, r) { (x: T, y: T) -> Bool in x <= y }
-    case .gt: map2(loop, a, b, r) { (x: T, y: T) -> Bool in x > y }
-    case .ge: map2(loop, a, b, r) { (x: T, y: T) -> Bool in x >= y }
+    case .eq: map2(loop, a, b, r, EqOp<T>())
+    case .ne: map2(loop, a, b, r, NeOp<T>())
+    case .lt: map2(loop, a, b, r, LtOp<T>())
+    case .le: map2(loop, a, b, r, LeOp<T>())
+    case .gt: map2(loop, a, b, r, GtOp<T>())
+    case .ge: map2(loop, a, b, r, GeOp<T>())
     }
 }
 
@@ -98,9 +156,9 @@ package func logicalKernel(
     _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     switch op {
-    case .and: map2(loop, a, b, r) { (x: Bool, y: Bool) in x && y }
-    case .or: map2(loop, a, b, r) { (x: Bool, y: Bool) in x || y }
-    case .xor: map2(loop, a, b, r) { (x: Bool, y: Bool) in x != y }
+    case .and: map2(loop, a, b, r, LogicalAndOp())
+    case .or: map2(loop, a, b, r, LogicalOrOp())
+    case .xor: map2(loop, a, b, r, LogicalXorOp())
     }
 }
 
@@ -110,9 +168,9 @@ package func whereKernel(
     cond: UnsafeRawPointer, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     switch itemSize {
-    case 8: map3(loop, cond, a, b, r) { (c: Bool, x: UInt64, y: UInt64) in c ? x : y }
-    case 4: map3(loop, cond, a, b, r) { (c: Bool, x: UInt32, y: UInt32) in c ? x : y }
-    case 2: map3(loop, cond, a, b, r) { (c: Bool, x: UInt16, y: UInt16) in c ? x : y }
-    default: map3(loop, cond, a, b, r) { (c: Bool, x: UInt8, y: UInt8) in c ? x : y }
+    case 8: map3(loop, cond, a, b, r, SelectOp<UInt64>())
+    case 4: map3(loop, cond, a, b, r, SelectOp<UInt32>())
+    case 2: map3(loop, cond, a, b, r, SelectOp<UInt16>())
+    default: map3(loop, cond, a, b, r, SelectOp<UInt8>())
     }
 }

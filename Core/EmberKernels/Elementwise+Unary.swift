@@ -24,67 +24,172 @@ package enum UnaryOp: Sendable, Equatable {
     }
 }
 
+// Float and Double functions, one functor each so loops specialize and inline.
+struct NegF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { -x }
+}
+struct AbsF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x.magnitude }
+}
+struct SignF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T._sign(x) }
+}
+struct ReciprocalF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { 1 / x }
+}
+struct SquareF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x * x }
+}
+struct ExpF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.exp(x) }
+}
+struct Expm1F<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.expMinusOne(x) }
+}
+struct LogF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.log(x) }
+}
+struct Log1pF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.log(onePlus: x) }
+}
+struct Log2F<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.log2(x) }
+}
+struct SqrtF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x.squareRoot() }
+}
+struct RsqrtF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { 1 / x.squareRoot() }
+}
+struct SinF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.sin(x) }
+}
+struct CosF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.cos(x) }
+}
+struct TanhF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.tanh(x) }
+}
+struct ErfF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T.erf(x) }
+}
+struct SigmoidF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { 1 / (1 + T.exp(-x)) }
+}
+struct ReluF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x < 0 ? 0 : x }
+}
+struct Relu6F<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x < 0 ? 0 : (x > 6 ? 6 : x) }
+}
+struct GeluF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x * T(0.5) * (1 + T.erf(x * T(0.70710678118654752440))) }
+}
+struct GeluTanhF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T(0.5) * x * (1 + T.tanh(T(0.79788456080286535588) * (x + T(0.044715) * x * x * x))) }
+}
+struct SiluF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x / (1 + T.exp(-x)) }
+}
+struct FloorF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x.rounded(.down) }
+}
+struct CeilF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x.rounded(.up) }
+}
+struct RoundF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x.rounded(.toNearestOrEven) }
+}
+struct TruncF<T: FloatTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x.rounded(.towardZero) }
+}
+struct LeakyReluF<T: FloatTensorElement>: ElementFunction {
+    let slope: T
+    @inline(__always) func callAsFunction(_ x: T) -> T { x > 0 ? x : x * slope }
+}
+struct EluF<T: FloatTensorElement>: ElementFunction {
+    let alpha: T
+    @inline(__always) func callAsFunction(_ x: T) -> T { x > 0 ? x : alpha * T.expMinusOne(x) }
+}
+struct SoftplusF<T: FloatTensorElement>: ElementFunction {
+    let beta: T, threshold: T
+    @inline(__always) func callAsFunction(_ x: T) -> T {
+        x * beta > threshold ? x : T.log(onePlus: T.exp(x * beta)) / beta
+    }
+}
+struct ClampF<T: NumericTensorElement>: ElementFunction {
+    let lo: T?, hi: T?
+    @inline(__always) func callAsFunction(_ x: T) -> T {
+        var y = x
+        if let lo, y < lo { y = lo }
+        if let hi, y > hi { y = hi }
+        return y
+    }
+}
+struct NanToNumF<T: FloatTensorElement>: ElementFunction {
+    let nan: T, posinf: T, neginf: T
+    @inline(__always) func callAsFunction(_ x: T) -> T {
+        x.isNaN ? nan : (x == .infinity ? posinf : (x == -.infinity ? neginf : x))
+    }
+}
+
+// Integer functions.
+struct IntNegF<T: IntegerTensorElement & NumericTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T._neg(x) }
+}
+struct IntAbsF<T: IntegerTensorElement & NumericTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T._abs(x) }
+}
+struct IntSignF<T: IntegerTensorElement & NumericTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { T._sign(x) }
+}
+struct IntSquareF<T: IntegerTensorElement & NumericTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x &* x }
+}
+struct IntReluF<T: IntegerTensorElement & NumericTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x < 0 ? 0 : x }
+}
+struct IntRelu6F<T: IntegerTensorElement & NumericTensorElement>: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { x < 0 ? 0 : (x > 6 ? 6 : x) }
+}
+
 func unaryFloat<T: FloatTensorElement>(
     _: T.Type, _ op: UnaryOp, _ loop: StridedLoop, _ a: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     switch op {
-    case .neg: mapRows(loop, a, r) { (x: T) in -x }
-    case .abs: mapRows(loop, a, r) { (x: T) in x.magnitude }
-    case .sign: mapRows(loop, a, r) { (x: T) in T._sign(x) }
-    case .reciprocal: mapRows(loop, a, r) { (x: T) in 1 / x }
-    case .square: mapRows(loop, a, r) { (x: T) in x * x }
-    case .exp: mapRows(loop, a, r) { (x: T) in T.exp(x) }
-    case .expm1: mapRows(loop, a, r) { (x: T) in T.expMinusOne(x) }
-    case .log: mapRows(loop, a, r) { (x: T) in T.log(x) }
-    case .log1p: mapRows(loop, a, r) { (x: T) in T.log(onePlus: x) }
-    case .log2: mapRows(loop, a, r) { (x: T) in T.log2(x) }
-    case .sqrt: mapRows(loop, a, r) { (x: T) in x.squareRoot() }
-    case .rsqrt: mapRows(loop, a, r) { (x: T) in 1 / x.squareRoot() }
-    case .sin: mapRows(loop, a, r) { (x: T) in T.sin(x) }
-    case .cos: mapRows(loop, a, r) { (x: T) in T.cos(x) }
-    case .tanh: mapRows(loop, a, r) { (x: T) in T.tanh(x) }
-    case .erf: mapRows(loop, a, r) { (x: T) in T.erf(x) }
-    case .sigmoid: mapRows(loop, a, r) { (x: T) in 1 / (1 + T.exp(-x)) }
-    case .relu: mapRows(loop, a, r) { (x: T) in x < 0 ? 0 : x }
-    case .relu6: mapRows(loop, a, r) { (x: T) in x < 0 ? 0 : (x > 6 ? 6 : x) }
-    case .gelu:
-        mapRows(loop, a, r) { (x: T) in x * T(0.5) * (1 + T.erf(x * T(0.70710678118654752440))) }
-    case .geluTanh:
-        mapRows(loop, a, r) { (x: T) in
-            let inner = T(0.79788456080286535588) * (x + T(0.044715) * x * x * x)
-            return T(0.5) * x * (1 + T.tanh(inner))
-        }
-    case .silu: mapRows(loop, a, r) { (x: T) in x / (1 + T.exp(-x)) }
-    case .leakyRelu(let s):
-        let slope = T(s)
-        mapRows(loop, a, r) { (x: T) in x > 0 ? x : x * slope }
-    case .elu(let al):
-        let alpha = T(al)
-        mapRows(loop, a, r) { (x: T) in x > 0 ? x : alpha * T.expMinusOne(x) }
-    case .softplus(let b, let t):
-        let beta = T(b), threshold = T(t)
-        mapRows(loop, a, r) { (x: T) in
-            x * beta > threshold ? x : T.log(onePlus: T.exp(x * beta)) / beta
-        }
-    case .floor: mapRows(loop, a, r) { (x: T) in x.rounded(.down) }
-    case .ceil: mapRows(loop, a, r) { (x: T) in x.rounded(.up) }
-    case .round: mapRows(loop, a, r) { (x: T) in x.rounded(.toNearestOrEven) }
-    case .trunc: mapRows(loop, a, r) { (x: T) in x.rounded(.towardZero) }
-    case .clamp(let lo, let hi):
-        let l = lo.map { T($0) }, h = hi.map { T($0) }
-        mapRows(loop, a, r) { (x: T) in
-            var y = x
-            if let l, y < l { y = l }
-            if let h, y > h { y = h }
-            return y
-        }
+    case .neg: mapRows(loop, a, r, NegF<T>())
+    case .abs: mapRows(loop, a, r, AbsF<T>())
+    case .sign: mapRows(loop, a, r, SignF<T>())
+    case .reciprocal: mapRows(loop, a, r, ReciprocalF<T>())
+    case .square: mapRows(loop, a, r, SquareF<T>())
+    case .exp: mapRows(loop, a, r, ExpF<T>())
+    case .expm1: mapRows(loop, a, r, Expm1F<T>())
+    case .log: mapRows(loop, a, r, LogF<T>())
+    case .log1p: mapRows(loop, a, r, Log1pF<T>())
+    case .log2: mapRows(loop, a, r, Log2F<T>())
+    case .sqrt: mapRows(loop, a, r, SqrtF<T>())
+    case .rsqrt: mapRows(loop, a, r, RsqrtF<T>())
+    case .sin: mapRows(loop, a, r, SinF<T>())
+    case .cos: mapRows(loop, a, r, CosF<T>())
+    case .tanh: mapRows(loop, a, r, TanhF<T>())
+    case .erf: mapRows(loop, a, r, ErfF<T>())
+    case .sigmoid: mapRows(loop, a, r, SigmoidF<T>())
+    case .relu: mapRows(loop, a, r, ReluF<T>())
+    case .relu6: mapRows(loop, a, r, Relu6F<T>())
+    case .gelu: mapRows(loop, a, r, GeluF<T>())
+    case .geluTanh: mapRows(loop, a, r, GeluTanhF<T>())
+    case .silu: mapRows(loop, a, r, SiluF<T>())
+    case .floor: mapRows(loop, a, r, FloorF<T>())
+    case .ceil: mapRows(loop, a, r, CeilF<T>())
+    case .round: mapRows(loop, a, r, RoundF<T>())
+    case .trunc: mapRows(loop, a, r, TruncF<T>())
+    case .leakyRelu(let s): mapRows(loop, a, r, LeakyReluF<T>(slope: T(s)))
+    case .elu(let al): mapRows(loop, a, r, EluF<T>(alpha: T(al)))
+    case .softplus(let b, let t): mapRows(loop, a, r, SoftplusF<T>(beta: T(b), threshold: T(t)))
+    case .clamp(let lo, let hi): mapRows(loop, a, r, ClampF<T>(lo: lo.map { T($0) }, hi: hi.map { T($0) }))
     case .nanToNum(let n, let p, let m):
-        let nanV = T(n)
-        let posV = p.isInfinite ? T.greatestFiniteMagnitude : T(p)
-        let negV = m.isInfinite ? -T.greatestFiniteMagnitude : T(m)
-        mapRows(loop, a, r) { (x: T) in
-            x.isNaN ? nanV : (x == .infinity ? posV : (x == -.infinity ? negV : x))
-        }
+        mapRows(loop, a, r, NanToNumF<T>(nan: T(n), posinf: p.isInfinite ? T.greatestFiniteMagnitude : T(p),
+                                         neginf: m.isInfinite ? -T.greatestFiniteMagnitude : T(m)))
     }
 }
 
@@ -92,22 +197,16 @@ func unaryInteger<T: IntegerTensorElement & NumericTensorElement>(
     _: T.Type, _ op: UnaryOp, _ loop: StridedLoop, _ a: UnsafeRawPointer, _ r: UnsafeMutableRawPointer
 ) {
     switch op {
-    case .neg: mapRows(loop, a, r) { (x: T) in T._neg(x) }
-    case .abs: mapRows(loop, a, r) { (x: T) in T._abs(x) }
-    case .sign: mapRows(loop, a, r) { (x: T) in T._sign(x) }
-    case .square: mapRows(loop, a, r) { (x: T) in x &* x }
-    case .relu: mapRows(loop, a, r) { (x: T) in x < 0 ? 0 : x }
-    case .relu6: mapRows(loop, a, r) { (x: T) in x < 0 ? 0 : (x > 6 ? 6 : x) }
-    case .floor, .ceil, .round, .trunc, .nanToNum: mapRows(loop, a, r) { (x: T) in x }
+    case .neg: mapRows(loop, a, r, IntNegF<T>())
+    case .abs: mapRows(loop, a, r, IntAbsF<T>())
+    case .sign: mapRows(loop, a, r, IntSignF<T>())
+    case .square: mapRows(loop, a, r, IntSquareF<T>())
+    case .relu: mapRows(loop, a, r, IntReluF<T>())
+    case .relu6: mapRows(loop, a, r, IntRelu6F<T>())
+    case .floor, .ceil, .round, .trunc, .nanToNum: mapRows(loop, a, r, Identity<T>())
     case .clamp(let lo, let hi):
-        let l = lo.map { T(_emberDouble: $0.rounded(.down)) }
-        let h = hi.map { T(_emberDouble: $0.rounded(.up)) }
-        mapRows(loop, a, r) { (x: T) in
-            var y = x
-            if let l, y < l { y = l }
-            if let h, y > h { y = h }
-            return y
-        }
+        mapRows(loop, a, r, ClampF<T>(lo: lo.map { T(_emberDouble: $0.rounded(.down)) },
+                                      hi: hi.map { T(_emberDouble: $0.rounded(.up)) }))
     default: preconditionFailure("unaryKernel: \(op) needs a floating-point input")
     }
 }

@@ -28,6 +28,7 @@ package enum Parallel {
 
     /// Calls `body` on disjoint subranges covering `0..<n`, in parallel when
     /// each chunk would hold at least `grain` items.
+    @inline(__always)
     package static func forRange(_ n: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         if n <= 0 { return }
         let threads = threadCount

@@ -31,42 +31,27 @@ func softmaxRowsTyped<T: FloatTensorElement>(
 func softmaxRowsFloat(log: Bool, rows: Int, n: Int, _ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer) {
     let x = src.assumingMemoryBound(to: Float.self)
     let y = dst.assumingMemoryBound(to: Float.self)
-    Parallel.forRange(rows, grain: max(1, 16384 / max(n, 1))) { range in
+    Parallel.forRange(rows, grain: Swift.max(1, 16384 / Swift.max(n, 1))) { range in
         for r in range {
             let a = x + r * n, b = y + r * n
-            let ra = UnsafeRawPointer(a), rb = UnsafeMutableRawPointer(b)
-            var mv = FloatVector(repeating: -.infinity)
+            let ra = UnsafeRawPointer(a)
+            var mv = SIMD8<Float>(repeating: -.infinity)
             var i = 0
             while i + 8 <= n {
-                let v = ra.loadUnaligned(fromByteOffset: i * 4, as: FloatVector.self)
+                let v = ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
                 mv.replace(with: v, where: v .> mv)  // NaN rows turn NaN through the sum
                 i += 8
             }
-            var m = -Float.infinity
-            for j in 0..<8 where mv[j] > m { m = mv[j] }
+            var m = mv.max()
             while i < n { if a[i] > m { m = a[i] }; i += 1 }
             if m == -.infinity { m = 0 }
-            var sv = FloatVector()
-            var s: Float = 0
-            i = 0
+            // exp into the output (a loop that vectorizes), then a blocked sum.
+            for j in 0..<n { b[j] = fastExp(a[j] - m) }
+            let s = sumRow(UnsafePointer(b), n)
             if log {
-                while i + 8 <= n {
-                    sv += vexp(ra.loadUnaligned(fromByteOffset: i * 4, as: FloatVector.self) - m)
-                    i += 8
-                }
-                s = sv.sum()
-                while i < n { s += Float.exp(a[i] - m); i += 1 }
                 let lse = m + Float.log(s)
                 for j in 0..<n { b[j] = a[j] - lse }
             } else {
-                while i + 8 <= n {
-                    let e = vexp(ra.loadUnaligned(fromByteOffset: i * 4, as: FloatVector.self) - m)
-                    rb.storeBytes(of: e, toByteOffset: i * 4, as: FloatVector.self)
-                    sv += e
-                    i += 8
-                }
-                s = sv.sum()
-                while i < n { let e = Float.exp(a[i] - m); b[i] = e; s += e; i += 1 }
                 let inv = 1 / s
                 for j in 0..<n { b[j] *= inv }
             }

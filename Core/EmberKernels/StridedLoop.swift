@@ -35,21 +35,26 @@ package struct StridedLoop {
     package func innerStride(_ k: Int) -> Int { strides[k][shape.count - 1] }
 
     /// Calls `body(offsets, n)` for every inner row, where `offsets[k]` is
-    /// operand k's element offset at the row start. Rows are split across
-    /// threads when the loop holds at least `grain` elements per thread.
+    /// operand k's element offset at the row start. Work is split across
+    /// threads when there are at least `grain` elements per thread; long rows
+    /// are cut into pieces so that even a single contiguous row runs in parallel.
+    @inline(__always)
     package func forEachRow(grain: Int = 32768, _ body: (UnsafeMutableBufferPointer<Int>, Int) -> Void) {
         let rows = rowCount
         let inner = innerCount
         if rows * inner == 0 { return }
-        let rowGrain = max(1, grain / max(inner, 1))
+        let threads = Parallel.threadCount
+        let pieces = rows >= threads ? 1 : Swift.max(1, Swift.min(threads, inner / Swift.max(grain, 1)))
+        let pieceLength = (inner + pieces - 1) / pieces
         let outer = Array(shape.dropLast())
         let operands = strides.count
-        Parallel.forRange(rows, grain: rowGrain) { range in
+        let jobGrain = pieces > 1 ? 1 : Swift.max(1, grain / Swift.max(inner, 1))
+        Parallel.forRange(rows * pieces, grain: jobGrain) { range in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: operands + outer.count) { tmp in
                 let offsets = UnsafeMutableBufferPointer(rebasing: tmp[0..<operands])
                 let index = UnsafeMutableBufferPointer(rebasing: tmp[operands...])
                 // Decompose the first row number into a multi-index.
-                var r = range.lowerBound
+                var r = range.lowerBound / pieces
                 for d in stride(from: outer.count - 1, through: 0, by: -1) {
                     index[d] = r % outer[d]
                     r /= outer[d]
@@ -59,9 +64,18 @@ package struct StridedLoop {
                     for d in 0..<outer.count { o += index[d] * strides[k][d] }
                     offsets[k] = o
                 }
-                for _ in range {
-                    body(offsets, inner)
-                    // Odometer step.
+                var job = range.lowerBound
+                while job < range.upperBound {
+                    let start = (job % pieces) * pieceLength
+                    let n = Swift.min(pieceLength, inner - start)
+                    if n > 0 {
+                        if start > 0 { for k in 0..<operands { offsets[k] += start * strides[k][outer.count] } }
+                        body(offsets, n)
+                        if start > 0 { for k in 0..<operands { offsets[k] -= start * strides[k][outer.count] } }
+                    }
+                    job += 1
+                    if job % pieces != 0 { continue }
+                    // Odometer step to the next row.
                     var d = outer.count - 1
                     while d >= 0 {
                         index[d] += 1

@@ -1,0 +1,90 @@
+"""PyTorch's side of Ember's benchmarks, and the ratio table.
+
+Runs the same cases as Benchmarks/EmberBenchmarks/main.swift, with the same
+names, on the same number of threads. With --ember it first runs Ember's
+benchmark binary and prints a Markdown table of Ember's time over PyTorch's.
+
+    python3 Benchmarks/compare_torch.py --ember .build/release/ember-bench
+"""
+import argparse
+import re
+import subprocess
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def bench(name, body, rate=None, results=None, filt=None):
+    if filt and filt not in name:
+        return
+    body()
+    times = []
+    start = time.perf_counter()
+    while len(times) < 5 or (len(times) < 50 and time.perf_counter() - start < 1.0):
+        t0 = time.perf_counter()
+        body()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    median = times[len(times) // 2]
+    line = f"{name}: median {median:.3f} ms (min {times[0]:.3f})"
+    if rate:
+        line += f" {rate[0] / (median / 1000):.1f} {rate[1]}"
+    print(line, flush=True)
+    if results is not None:
+        results[name] = median
+
+
+def run_torch(threads, filt):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    r = {}
+    for n in (512, 1024, 2048):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        bench(f"matmul {n}", lambda: torch.matmul(a, b), (2 * n**3 / 1e9, "GFLOP/s"), r, filt)
+    a, b = torch.randn(32, 128, 64), torch.randn(32, 64, 128)
+    bench("bmm 32x128x64x128", lambda: torch.bmm(a, b), (2 * 32 * 128 * 64 * 128 / 1e9, "GFLOP/s"), r, filt)
+    n = 16 * 1024 * 1024
+    x, y = torch.randn(n), torch.randn(n)
+    bench("add 16M", lambda: x + y, (12 * n / 1e9, "GB/s"), r, filt)
+    bench("mul 16M", lambda: x * y, (12 * n / 1e9, "GB/s"), r, filt)
+    bench("gelu 16M", lambda: F.gelu(x), (8 * n / 1e9, "GB/s"), r, filt)
+    m, v = torch.randn(4096, 4096), torch.randn(4096)
+    nbytes = 4096 * 4096 * 4 / 1e9
+    bench("broadcast add 4096x4096+4096", lambda: m + v, (2 * nbytes, "GB/s"), r, filt)
+    bench("sum last dim 4096x4096", lambda: m.sum(-1), (nbytes, "GB/s"), r, filt)
+    bench("softmax last dim 4096x4096", lambda: m.softmax(-1), (2 * nbytes, "GB/s"), r, filt)
+    bench("transpose contiguous 4096x4096", lambda: m.t().contiguous(), (2 * nbytes, "GB/s"), r, filt)
+    return r
+
+
+def run_ember(binary, threads, filt):
+    args = [binary, "--threads", str(threads)] + ([filt] if filt else [])
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    print(out, end="")
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(.*): median ([0-9.]+) ms", out, re.M)}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--ember", help="path to Ember's ember-bench binary")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("filter", nargs="?")
+    args = p.parse_args()
+    ember = run_ember(args.ember, args.threads, args.filter) if args.ember else {}
+    print(f"# torch {torch.__version__}, {args.threads} threads")
+    theirs = run_torch(args.threads, args.filter)
+    if ember:
+        print("\n| case | Ember ms | PyTorch ms | Ember / PyTorch |\n| --- | ---: | ---: | ---: |")
+        for name, t in theirs.items():
+            if name in ember:
+                print(f"| {name} | {ember[name]:.3f} | {t:.3f} | {ember[name] / t:.2f} |")
+        for name in ember:
+            if name.startswith("openblas sgemm"):
+                n = name.split()[-1]
+                if f"matmul {n}" in ember:
+                    print(f"| matmul {n} vs direct OpenBLAS | {ember[f'matmul {n}']:.3f} | {ember[name]:.3f} (OpenBLAS) | {ember[f'matmul {n}'] / ember[name]:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
