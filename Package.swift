@@ -1,11 +1,25 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
-// Kernels are written for AVX2 + FMA on x86-64 (every server CPU since 2013).
-// Override with EMBER_TARGET_CPU=native (or any LLVM CPU name) when building.
+// Kernels are plain loops that LLVM vectorizes, so they are compiled for the
+// CPU that builds them, as a source package is: AVX-512 where the CPU has it,
+// else AVX2 + FMA. EMBER_TARGET_CPU=<LLVM CPU name> overrides the choice.
 #if arch(x86_64)
-let targetCPU = Context.environment["EMBER_TARGET_CPU"] ?? "haswell"
-let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
+func detectTargetCPU() -> String {
+    if let cpu = Context.environment["EMBER_TARGET_CPU"] { return cpu }
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else {
+        return "haswell"
+    }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    let amd = info.contains("AuthenticAMD")
+    if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) {
+        return amd ? "znver4" : "skylake-avx512"
+    }
+    return flags.isSuperset(of: ["avx2", "fma"]) ? "haswell" : "x86-64"
+}
+let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", detectTargetCPU()])]
 #else
 let cpuFlags: [SwiftSetting] = []
 #endif

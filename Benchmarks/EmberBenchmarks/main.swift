@@ -42,20 +42,7 @@ func bench(_ name: String, rate: (Double, String)? = nil, _ body: () -> Void) {
 manualSeed(0)
 for n in [512, 1024, 2048] {
     let a = Tensor.randn([n, n]), b = Tensor.randn([n, n])
-    let flops = 2 * Double(n * n * n) / 1e9
-    bench("matmul \(n)", rate: (flops, "GFLOP/s")) { _ = a.matmul(b) }
-    let c = Tensor.zeros([n, n])
-    // The same product straight through OpenBLAS, to show what Ember adds.
-    bench("openblas sgemm \(n)", rate: (flops, "GFLOP/s")) {
-        a.withUnsafeBufferPointer(as: Float.self) { pa in
-            b.withUnsafeBufferPointer(as: Float.self) { pb in
-                c.withUnsafeMutableBufferPointer(as: Float.self) { pc in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                                pa.baseAddress, Int32(n), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
-                }
-            }
-        }
-    }
+    bench("matmul \(n)", rate: (2 * Double(n * n * n) / 1e9, "GFLOP/s")) { _ = a.matmul(b) }
 }
 do {
     let a = Tensor.randn([32, 128, 64]), b = Tensor.randn([32, 64, 128])
@@ -76,4 +63,22 @@ do {
     bench("sum last dim 4096x4096", rate: (bytes, "GB/s")) { _ = m.sum(dim: -1) }
     bench("softmax last dim 4096x4096", rate: (2 * bytes, "GB/s")) { _ = m.softmax(dim: -1) }
     bench("transpose contiguous 4096x4096", rate: (2 * bytes, "GB/s")) { _ = m.t().contiguous() }
+}
+
+// The same products straight through OpenBLAS on its own threads, to show what
+// Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).
+// Last, because OpenBLAS's idle threads spin for a while after each call.
+openblas_set_num_threads(Int32(options.threads))
+for n in [512, 1024, 2048] {
+    let a = Tensor.randn([n, n]), b = Tensor.randn([n, n]), c = Tensor.zeros([n, n])
+    bench("openblas sgemm \(n)", rate: (2 * Double(n * n * n) / 1e9, "GFLOP/s")) {
+        a.withUnsafeBufferPointer(as: Float.self) { pa in
+            b.withUnsafeBufferPointer(as: Float.self) { pb in
+                c.withUnsafeMutableBufferPointer(as: Float.self) { pc in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                                pa.baseAddress, Int32(n), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
 }

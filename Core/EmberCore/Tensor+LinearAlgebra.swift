@@ -105,9 +105,18 @@ extension Tensor {
             let total = batch.reduce(1, *)
             let flatA = ea.reshape([total, n, k]), flatB = eb.reshape([total, k, p])
             let flatOut = out.view([total, n, p])
+            var opsA: [MatrixOperand] = [], opsB: [MatrixOperand] = [], outs: [UnsafeMutableRawPointer] = []
+            var keep: [Tensor] = []
             for i in 0..<total {
-                Tensor.gemmInto(flatOut.select(dim: 0, index: i), flatA.select(dim: 0, index: i),
-                                flatB.select(dim: 0, index: i), alpha: 1, beta: 0, name: "matmul")
+                let (oa, ka) = flatA.select(dim: 0, index: i).matrixOperand()
+                let (ob, kb) = flatB.select(dim: 0, index: i).matrixOperand()
+                opsA.append(oa)
+                opsB.append(ob)
+                keep += [ka, kb]
+                outs.append(flatOut.select(dim: 0, index: i).rawPointer)
+            }
+            withExtendedLifetime(keep) {
+                batchedGEMM(type: compute, m: n, n: p, k: k, opsA, opsB, outs, ldc: Swift.max(p, 1))
             }
         }
         var result = out

@@ -77,16 +77,18 @@ package func transpose2D(_ itemSize: Int, rows: Int, cols: Int, src: UnsafeRawPo
     func run<T>(_: T.Type) {
         let s = src.assumingMemoryBound(to: T.self)
         let d = dst.assumingMemoryBound(to: T.self)
-        let tile = 32
+        let tile = 16
         let tilesR = (rows + tile - 1) / tile
-        Parallel.forRange(tilesR, grain: max(1, 65536 / max(1, cols * tile))) { range in
+        Parallel.forRange(tilesR, grain: Swift.max(1, 65536 / Swift.max(1, cols * tile))) { range in
             for tr in range {
-                let r0 = tr * tile, r1 = min(rows, r0 + tile)
+                let r0 = tr * tile, r1 = Swift.min(rows, r0 + tile)
                 var c0 = 0
                 while c0 < cols {
-                    let c1 = min(cols, c0 + tile)
-                    for r in r0..<r1 {
-                        for c in c0..<c1 { d[c * rows + r] = s[r * cols + c] }
+                    let c1 = Swift.min(cols, c0 + tile)
+                    // Contiguous writes; the reads stay within one tile of rows.
+                    for c in c0..<c1 {
+                        let out = d + c * rows
+                        for r in r0..<r1 { out[r] = s[r * cols + c] }
                     }
                     c0 = c1
                 }

@@ -3,6 +3,7 @@
 // Integer products (rare: index arithmetic) use a plain triple loop.
 
 import COpenBLAS
+import Synchronization
 
 /// One operand of a GEMM: a row-major matrix, possibly read transposed.
 package struct MatrixOperand {
@@ -19,7 +20,49 @@ package struct MatrixOperand {
 }
 
 /// `c = alpha * op(a) · op(b) + beta * c` with c row-major `m × n`, leading dim `ldc`.
+///
+/// OpenBLAS runs single-threaded (see `Parallel`); large products split their
+/// rows (or columns, when there are few rows) across Ember's own threads.
 package func gemm(
+    type: DType, m: Int, n: Int, k: Int,
+    alpha: Double = 1, _ a: MatrixOperand, _ b: MatrixOperand,
+    beta: Double = 0, _ c: UnsafeMutableRawPointer, ldc: Int
+) {
+    let threads = Parallel.threadCount
+    let item = type.itemSize
+    if threads < 2 || m * n * k < 1 << 18 || !(type == .float32 || type == .float64) {
+        blasGEMM(type: type, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, ldc: ldc)
+        return
+    }
+    if m >= n || m >= 4 * threads {
+        let per = (m + threads - 1) / threads
+        Parallel.forRange(threads, grain: 1) { range in
+            for t in range {
+                let r0 = t * per, rows = Swift.min(per, m - r0)
+                if rows <= 0 { continue }
+                // Row block r0 of op(a): rows of a, or columns of a stored transposed.
+                let offset = a.transposed ? r0 : r0 * a.ld
+                let part = MatrixOperand(pointer: a.pointer + offset * item, transposed: a.transposed, ld: a.ld)
+                blasGEMM(type: type, m: rows, n: n, k: k, alpha: alpha, part, b, beta: beta,
+                         c + r0 * ldc * item, ldc: ldc)
+            }
+        }
+    } else {
+        let per = (n + threads - 1) / threads
+        Parallel.forRange(threads, grain: 1) { range in
+            for t in range {
+                let c0 = t * per, cols = Swift.min(per, n - c0)
+                if cols <= 0 { continue }
+                let offset = b.transposed ? c0 * b.ld : c0
+                let part = MatrixOperand(pointer: b.pointer + offset * item, transposed: b.transposed, ld: b.ld)
+                blasGEMM(type: type, m: m, n: cols, k: k, alpha: alpha, a, part, beta: beta,
+                         c + c0 * item, ldc: ldc)
+            }
+        }
+    }
+}
+
+func blasGEMM(
     type: DType, m: Int, n: Int, k: Int,
     alpha: Double = 1, _ a: MatrixOperand, _ b: MatrixOperand,
     beta: Double = 0, _ c: UnsafeMutableRawPointer, ldc: Int
@@ -73,5 +116,20 @@ func integerGEMM<T: IntegerTensorElement & NumericTensorElement>(
             let old = beta == 0 ? 0 : pc[i * ldc + j] &* be
             pc[i * ldc + j] = al &* s &+ old
         }
+    }
+}
+
+/// Many independent GEMMs of one size, spread over the thread pool.
+package func batchedGEMM(
+    type: DType, m: Int, n: Int, k: Int, _ a: [MatrixOperand], _ b: [MatrixOperand],
+    _ c: [UnsafeMutableRawPointer], ldc: Int
+) {
+    let flops = m * n * k
+    if a.count < Parallel.threadCount || flops > 1 << 24 {
+        for i in 0..<a.count { gemm(type: type, m: m, n: n, k: k, a[i], b[i], c[i], ldc: ldc) }
+        return
+    }
+    Parallel.forRange(a.count, grain: Swift.max(1, (1 << 18) / Swift.max(flops, 1))) { range in
+        for i in range { blasGEMM(type: type, m: m, n: n, k: k, alpha: 1, a[i], b[i], beta: 0, c[i], ldc: ldc) }
     }
 }
