@@ -447,5 +447,15 @@ rep("empty_i32", torch.zeros(2, 0, dtype=torch.int32))
 rep("zeros", torch.zeros(2, 2))
 rep("negative_zero_small", torch.tensor([0.0001, -0.5, 0.25]))
 
+
+# ---------------------------------------------------------------- type promotion
+ALL = [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64, torch.int32,
+       torch.int16, torch.int8, torch.uint8, torch.bool]
+for a in ALL:
+    for b in ALL:
+        x, y = torch.tensor([1, 0, 1]).to(a), torch.tensor([1, 1, 0]).to(b)
+        add(f"promote_{DTYPES[a]}_{DTYPES[b]}", "add", [x, y], torch.add, EXACT)
+        add(f"promote_{DTYPES[a]}_0d_{DTYPES[b]}", "mul", [x, torch.tensor(1).to(b)], torch.mul, EXACT)
+
 json.dump({"torch": torch.__version__, "cases": cases}, open(OUT, "w"), separators=(",", ":"))
 print(f"wrote {len(cases)} cases to {OUT}")
