@@ -13,14 +13,12 @@ public final class Storage: @unchecked Sendable {
     package let data: UnsafeMutableRawPointer
     private let release: (@Sendable (UnsafeMutableRawPointer) -> Void)?
 
-    /// Allocates `byteCount` uninitialized bytes.
+    /// Allocates `byteCount` uninitialized bytes (large blocks may be reused).
     package init(byteCount: Int) {
         self.byteCount = byteCount
-        var p: UnsafeMutableRawPointer?
-        let rc = posix_memalign(&p, 64, Swift.max(byteCount, 64))
-        precondition(rc == 0 && p != nil, "Storage: cannot allocate \(byteCount) bytes")
-        data = p!
-        release = { free($0) }
+        let (p, size) = BlockCache.allocate(byteCount)
+        data = p
+        release = { BlockCache.release($0, size: size) }
     }
 
     /// Wraps memory owned elsewhere (an mmap'd file); `release` runs on deinit.
