@@ -97,17 +97,24 @@ final class WorkerPool: @unchecked Sendable {
         return next < total
     }
 
+    /// How long an idle worker spins before it sleeps. Long enough to bridge
+    /// the gaps between the ops of a model; a worker that sleeps through them
+    /// wakes too late to help with millisecond kernels.
+    private static let spinNanoseconds: UInt64 = 5_000_000
+
     private func workerLoop() {
         while true {
+            var idleSince = DispatchTime.now().uptimeNanoseconds
             var spins = 0
             while !hasWork() {
                 spins += 1
-                if spins < 200_000 { continue }
-                // Idle for a while: sleep until the next job wakes us.
+                if spins & 1023 != 0 { continue }
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now - idleSince < WorkerPool.spinNanoseconds { continue }
                 sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
                 if !hasWork() { wake.wait() }
                 sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-                spins = 0
+                idleSince = DispatchTime.now().uptimeNanoseconds
             }
             drain()
         }

@@ -25,22 +25,22 @@ func identity<T: NumericTensorElement>(_ op: ReduceOp, _: T.Type) -> T? {
     }
 }
 
-/// Sum of a contiguous float32 row: 32 lanes within blocks of 4096, blocks in
+/// Sum of a contiguous float32 row: 64 lanes within blocks of 4096, blocks in
 /// float64, so 16M-element sums keep float32 accuracy.
 func sumRow(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var total = 0.0
     var start = 0
     while start < n {
         let end = min(n, start + 4096)
-        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
         var i = start
         let raw = UnsafeRawPointer(x)
-        while i + 32 <= end {
-            a0 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            a1 += raw.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-            a2 += raw.loadUnaligned(fromByteOffset: (i + 16) * 4, as: SIMD8<Float>.self)
-            a3 += raw.loadUnaligned(fromByteOffset: (i + 24) * 4, as: SIMD8<Float>.self)
-            i += 32
+        while i + 64 <= end {
+            a0 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            a1 += raw.loadUnaligned(fromByteOffset: (i + 16) * 4, as: SIMD16<Float>.self)
+            a2 += raw.loadUnaligned(fromByteOffset: (i + 32) * 4, as: SIMD16<Float>.self)
+            a3 += raw.loadUnaligned(fromByteOffset: (i + 48) * 4, as: SIMD16<Float>.self)
+            i += 64
         }
         var s = ((a0 + a1) + (a2 + a3)).sum()
         while i < end { s += x[i]; i += 1 }
