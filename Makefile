@@ -23,7 +23,8 @@ test: setup
 	$(SWIFT) test -c release
 
 bench: setup
-	$(SWIFT) run -c release ember-bench
+	$(SWIFT) build -c release --product ember-bench
+	OPENBLAS_NUM_THREADS=1 python3 Benchmarks/compare_torch.py --ember .build/release/ember-bench
 
 demo: setup
 	$(SWIFT) run -c release tensor-tour

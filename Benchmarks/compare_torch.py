@@ -7,6 +7,7 @@ benchmark binary and prints a Markdown table of Ember's time over PyTorch's.
     python3 Benchmarks/compare_torch.py --ember .build/release/ember-bench
 """
 import argparse
+import os
 import re
 import subprocess
 import time
@@ -60,7 +61,11 @@ def run_torch(threads, filt):
 
 def run_ember(binary, threads, filt):
     args = [binary, "--threads", str(threads)] + ([filt] if filt else [])
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    # Ember calls OpenBLAS single-threaded from its own pool. Without this,
+    # OpenBLAS starts its own pool at load time and those threads spin for
+    # their first ~0.1 s, competing with the first cases for the cores.
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
     print(out, end="")
     return {m.group(1): float(m.group(2)) for m in re.finditer(r"^(.*): median ([0-9.]+) ms", out, re.M)}
 
@@ -69,11 +74,24 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--ember", help="path to Ember's ember-bench binary")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=3,
+                   help="alternate Ember and PyTorch this many times; each side reports its median round")
     p.add_argument("filter", nargs="?")
     args = p.parse_args()
-    ember = run_ember(args.ember, args.threads, args.filter) if args.ember else {}
-    print(f"# torch {torch.__version__}, {args.threads} threads")
-    theirs = run_torch(args.threads, args.filter)
+    # The machine is shared: alternating the two sides and taking each case's
+    # median round keeps a burst of outside load from deciding a ratio.
+    ember_rounds, torch_rounds = [], []
+    for r in range(args.rounds if args.ember else 1):
+        print(f"# round {r + 1}")
+        if args.ember:
+            ember_rounds.append(run_ember(args.ember, args.threads, args.filter))
+        print(f"# torch {torch.__version__}, {args.threads} threads")
+        torch_rounds.append(run_torch(args.threads, args.filter))
+
+    def median_rounds(rounds):
+        return {k: sorted(r[k] for r in rounds)[len(rounds) // 2] for k in rounds[0]} if rounds else {}
+
+    ember, theirs = median_rounds(ember_rounds), median_rounds(torch_rounds)
     if ember:
         print("\n| case | Ember ms | PyTorch ms | Ember / PyTorch |\n| --- | ---: | ---: | ---: |")
         for name, t in theirs.items():
