@@ -166,5 +166,13 @@ extension Tensor {
     public static func >= (a: Tensor, b: Tensor) -> Tensor { a.ge(b) }
 }
 
-/// `condition ? a : b`, broadcasting (`torch.where`).
-public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor { a.where(condition, b) }
+extension Tensor {
+    /// `condition ? a : b`, broadcasting all three (`torch.where(condition, a, b)`).
+    ///
+    /// ```swift
+    /// let y = Tensor.where(x.gt(0), x, Tensor(scalar: Float(0)))
+    /// ```
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        a.where(condition, b)
+    }
+}
