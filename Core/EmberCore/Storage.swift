@@ -11,6 +11,9 @@ public final class Storage: @unchecked Sendable {
     /// Bytes in the block.
     public let byteCount: Int
     package let data: UnsafeMutableRawPointer
+    /// Bumped by every in-place write, so autograd can tell that a tensor it
+    /// saved for backward was changed afterwards (PyTorch's version counter).
+    package var version = 0
     private let release: (@Sendable (UnsafeMutableRawPointer) -> Void)?
 
     /// Allocates `byteCount` uninitialized bytes (large blocks may be reused).

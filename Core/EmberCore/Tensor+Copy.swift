@@ -12,8 +12,10 @@ extension Tensor {
     public func to(_ dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
-        out.copy_(self)
-        return out
+        GradMode.noGrad { _ = out.copy_(self) }
+        guard dtype.isFloatingPoint else { return out }
+        let from = self.dtype
+        return out.recorded("to", [self]) { g in [g.to(from)] }
     }
 
     /// A contiguous tensor with the same values; `self` if already contiguous.
@@ -24,8 +26,8 @@ extension Tensor {
     /// A copy with its own contiguous storage.
     public func clone() -> Tensor {
         let out = Tensor(uninitializedShape: shape, dtype: dtype)
-        out.copy_(self)
-        return out
+        GradMode.noGrad { _ = out.copy_(self) }
+        return out.recorded("clone", [self]) { g in [g] }
     }
 
     /// Copies `source` into this tensor, broadcasting and converting its dtype.
@@ -37,6 +39,8 @@ extension Tensor {
         let target = broadcastShapes(shape, source.shape, op: "copy_")
         precondition(target == shape,
                      "copy_: source of shape \(source.shape) cannot be broadcast to \(shape)")
+        if inPlaceWithAutograd("copy_", others: [source], { _ in source.expand(shape).to(dtype) }) { return self }
+        bumpVersion()
         var src = source
         if source.storage === storage && !(source.strides == strides && source.storageOffset == storageOffset) {
             src = source.clone()  // overlapping views: read everything before writing

@@ -27,16 +27,25 @@ extension Tensor {
         kernel(loop, inputs.map { UnsafeRawPointer($0.rawPointer) }, out.rawPointer)
     }
 
-    /// `a op b` with promotion to `type` (computed in its compute type).
+    /// `a op b` with promotion to `type` (computed in its compute type), recorded for autograd.
     static func binary(_ a: Tensor, _ b: Tensor, _ op: BinaryOp, type: DType, name: String) -> Tensor {
         let shape = broadcastShapes(a.shape, b.shape, op: name)
         let compute = type.computeType
         precondition(compute != .bool, "\(name): not supported for bool tensors")
         let out = Tensor(uninitializedShape: shape, dtype: compute)
-        runLoop(out, [a.to(compute), b.to(compute)]) { loop, p, r in
-            binaryKernel(op, type: compute, loop, p[0], p[1], r)
+        GradMode.noGrad {
+            runLoop(out, [a.to(compute), b.to(compute)]) { loop, p, r in
+                binaryKernel(op, type: compute, loop, p[0], p[1], r)
+            }
         }
-        return out.to(type)
+        let result = GradMode.noGrad { out.to(type) }
+        guard type.isFloatingPoint else { return result }
+        return result.recordBinary(op, name, a, b)
+    }
+
+    /// The in-place form's out-of-place twin, used when recording.
+    static func binaryWithGrad(_ a: Tensor, _ b: Tensor, _ op: BinaryOp, name: String) -> Tensor {
+        binary(a, b, op, type: a.dtype, name: name)
     }
 
     /// `self = self op other` in place, through views; the result must keep
@@ -49,6 +58,10 @@ extension Tensor {
         let shape = broadcastShapes(self.shape, other.shape, op: name)
         precondition(shape == self.shape,
                      "\(name): output with shape \(self.shape) doesn't match the broadcast shape \(shape)")
+        if inPlaceWithAutograd(name, others: [other], { Tensor.binaryWithGrad($0, other, op, name: name) }) {
+            return self
+        }
+        bumpVersion()
         let compute = dtype.computeType
         if compute == dtype && other.storage !== storage {
             Tensor.runLoop(self, [self, other.to(compute)]) { loop, p, r in
@@ -60,13 +73,20 @@ extension Tensor {
         return self
     }
 
-    /// `op(self)` computed in `type`'s compute type and returned as `type`.
+    /// `op(self)` computed in `type`'s compute type and returned as `type`, recorded for autograd.
     func unary(_ op: UnaryOp, type: DType) -> Tensor {
         let compute = type.computeType
         let out = Tensor(uninitializedShape: shape, dtype: compute)
-        Tensor.runLoop(out, [to(compute)]) { loop, p, r in unaryKernel(op, type: compute, loop, p[0], r) }
-        return out.to(type)
+        let result = GradMode.noGrad { () -> Tensor in
+            Tensor.runLoop(out, [to(compute)]) { loop, p, r in unaryKernel(op, type: compute, loop, p[0], r) }
+            return out.to(type)
+        }
+        guard type.isFloatingPoint else { return result }
+        return result.recordUnary(op, self)
     }
+
+    /// The in-place form's out-of-place twin, used when recording.
+    func unaryWithGrad(_ op: UnaryOp) -> Tensor { unary(op, type: dtype) }
 
     /// `op(self)` for a floating-point function: integers promote to float32.
     func unaryFloat(_ op: UnaryOp) -> Tensor {
@@ -85,6 +105,8 @@ extension Tensor {
         precondition(dtype != .bool, "\(name): not supported for bool tensors")
         precondition(dtype.isFloatingPoint || op.isIntegerClosed,
                      "\(name): result type float can't be cast to the desired output type \(dtype)")
+        if inPlaceWithAutograd(name, others: [], { $0.unaryWithGrad(op) }) { return self }
+        bumpVersion()
         if dtype.computeType == dtype {
             Tensor.runLoop(self, [self]) { loop, p, r in unaryKernel(op, type: dtype, loop, p[0], r) }
         } else {

@@ -38,11 +38,21 @@ extension Tensor {
         var outShape = base.shape
         outShape[d] = idx.count
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        let src = base.contiguous()
-        indexSelectKernel(itemSize: dtype.itemSize, outer: base.shape[..<d].reduce(1, *), n: base.shape[d],
-                          inner: base.shape[(d + 1)...].reduce(1, *), indices: idx.pointer(Int64.self),
-                          count: idx.count, src.rawPointer, out.rawPointer)
-        return rank == 0 ? out.reshape([]) : out
+        GradMode.noGrad {
+            let src = base.contiguous()
+            indexSelectKernel(itemSize: dtype.itemSize, outer: base.shape[..<d].reduce(1, *), n: base.shape[d],
+                              inner: base.shape[(d + 1)...].reduce(1, *), indices: idx.pointer(Int64.self),
+                              count: idx.count, src.rawPointer, out.rawPointer)
+        }
+        let input = base.shape
+        let recordedOut = out.recorded("index_select", [base]) { g in
+            // Rows picked several times collect the sum of their gradients.
+            var viewShape = [Int](repeating: 1, count: g.rank)
+            viewShape[d] = idx.count
+            let spread = idx.reshape(viewShape).expand(g.shape)
+            return [Tensor.zeros(input, dtype: g.dtype).scatterAdd_(dim: d, index: spread, src: g)]
+        }
+        return rank == 0 ? recordedOut.reshape([]) : recordedOut
     }
 
     /// `out[i][j] = self[i][index[i][j]]` along `dim` (`torch.gather`).
@@ -60,7 +70,10 @@ extension Tensor {
         let loop = StridedLoop(shape: index.shape, strides: [out.strides, idx.strides, srcStrides])
         gatherKernel(itemSize: dtype.itemSize, loop, dimStride: strides[d],
                      out: out.rawPointer, index: idx.rawPointer, src: rawPointer)
-        return out
+        let input = shape
+        return out.recorded("gather", [self]) { g in
+            [Tensor.zeros(input, dtype: g.dtype).scatterAdd_(dim: d, index: idx, src: g)]
+        }
     }
 
     /// `gather` with `index` broadcast against this tensor (`torch.take_along_dim`).
@@ -84,7 +97,10 @@ extension Tensor {
             precondition(index.shape[k] <= src.shape[k] && (k == d || index.shape[k] <= shape[k]),
                          "\(op): index shape \(index.shape) exceeds src \(src.shape) or self \(shape) at dim \(k)")
         }
+        precondition(!(GradMode.enabled && (requiresGrad || src.requiresGrad)),
+                     "\(op): in-place scatter into or from tensors that require grad is not supported yet; use gather/indexSelect forms")
         let idx = checkedIndices(index, size: shape[d], dim: d, op: op)
+        bumpVersion()
         let source = src.to(dtype)
         var dstStrides = strides
         dstStrides[d] = 0
@@ -106,11 +122,28 @@ extension Tensor {
     }
     /// A copy with `src` scattered in (`torch.scatter`).
     public func scatter(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        clone().scatter_(dim: dim, index: index, src: src)
+        let out = GradMode.noGrad { clone().scatter_(dim: dim, index: index, src: src) }
+        let d = normalizeDim(dim, rank: rank, op: "scatter")
+        let srcShape = src.shape
+        return out.recorded("scatter", [self, src]) { g in
+            // Overwritten positions pass no gradient to self; src gets what lands on it.
+            let cut = g.scatter(dim: d, index: index, src: Tensor.zeros(srcShape, dtype: g.dtype))
+            return [cut, g.gather(dim: d, index: index).pad(Tensor.padAmounts(from: index.shape, to: srcShape))]
+        }
     }
     /// A copy with `src` added in at `index` (`torch.scatter_add`).
     public func scatterAdd(dim: Int, index: Tensor, src: Tensor) -> Tensor {
-        clone().scatterAdd_(dim: dim, index: index, src: src)
+        let out = GradMode.noGrad { clone().scatterAdd_(dim: dim, index: index, src: src) }
+        let d = normalizeDim(dim, rank: rank, op: "scatter_add")
+        let srcShape = src.shape
+        return out.recorded("scatter_add", [self, src]) { g in
+            [g, g.gather(dim: d, index: index).pad(Tensor.padAmounts(from: index.shape, to: srcShape))]
+        }
+    }
+
+    /// Zero padding that grows `shape` to `target` at the end of each dim.
+    static func padAmounts(from shape: [Int], to target: [Int]) -> [Int] {
+        zip(shape, target).reversed().flatMap { [0, $1 - $0] }
     }
 
     /// `value` where `mask` is true, this tensor's elements elsewhere.

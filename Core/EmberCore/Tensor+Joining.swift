@@ -43,12 +43,19 @@ extension Tensor {
         var outShape = first.shape
         outShape[d] = total
         let out = Tensor(uninitializedShape: outShape, dtype: type)
+        var starts: [Int] = []
         var start = 0
-        for t in parts {
-            out.narrow(dim: d, start: start, length: t.shape[d]).copy_(t)
-            start += t.shape[d]
+        GradMode.noGrad {
+            for t in parts {
+                out.narrow(dim: d, start: start, length: t.shape[d]).copy_(t)
+                starts.append(start)
+                start += t.shape[d]
+            }
         }
-        return out
+        let lengths = parts.map { $0.shape[d] }
+        return out.recorded("cat", parts) { g in
+            zip(starts, lengths).map { g.narrow(dim: d, start: $0, length: $1) }
+        }
     }
 
     /// Tensors of equal shape stacked along a new dim.
@@ -90,8 +97,8 @@ extension Tensor {
             var outShape = x.shape
             outShape[d] = m + b + a
             let out = Tensor.full(outShape, value, dtype: dtype)
-            out.narrow(dim: d, start: b, length: m).copy_(x)
-            return out
+            GradMode.noGrad { _ = out.narrow(dim: d, start: b, length: m).copy_(x) }
+            return out.recorded("pad", [x]) { g in [g.narrow(dim: d, start: b, length: m)] }
         }
         let index: [Int64] = (-b..<(m + a)).map { i in
             switch mode {
@@ -119,7 +126,8 @@ extension Tensor {
             newStrides[dim] = -strides[dim]
         }
         // A negative-stride view never escapes: it is copied at once.
-        return view(shape: shape, strides: newStrides, offset: offset).clone()
+        let out = GradMode.noGrad { view(shape: shape, strides: newStrides, offset: offset).clone() }
+        return out.recorded("flip", [self]) { g in [g.flip(dims)] }
     }
 
     /// Elements shifted along `dims` by `shifts`, wrapping around; with no
@@ -155,8 +163,15 @@ extension Tensor {
             viewShape += [r, s]
             viewStrides += [0, st]
         }
-        let expanded = src.view(shape: viewShape, strides: viewStrides, offset: src.storageOffset)
-        return expanded.contiguous().reshape(zip(sizes, src.shape).map { $0 * $1 })
+        let out = GradMode.noGrad {
+            src.view(shape: viewShape, strides: viewStrides, offset: src.storageOffset).contiguous()
+                .reshape(zip(sizes, src.shape).map { $0 * $1 })
+        }
+        let input = shape
+        let repeatDims = Array(stride(from: 0, to: viewShape.count, by: 2))
+        return out.recorded("repeat", [self]) { g in
+            [g.reshape(viewShape).sum(dims: repeatDims).reshape(input)]
+        }
     }
 
     /// `repeat` with `sizes` left-padded by ones to the rank (`torch.tile`).

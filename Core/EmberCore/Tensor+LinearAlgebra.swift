@@ -52,9 +52,15 @@ extension Tensor {
                      "addmm: expected 2-D matrices, got shapes \(a.shape) and \(b.shape)")
         let type = DType.promote(DType.promote(a.dtype, b.dtype), dtype)
         let out = Tensor(uninitializedShape: [a.shape[0], b.shape[1]], dtype: type.computeType)
-        if beta != 0 { out.copy_(self.expand(out.shape)) }
-        Tensor.gemmInto(out, a.to(type.computeType), b.to(type.computeType), alpha: alpha, beta: beta, name: "addmm")
-        return out.to(type)
+        let result = GradMode.noGrad { () -> Tensor in
+            if beta != 0 { out.copy_(self.expand(out.shape)) }
+            Tensor.gemmInto(out, a.to(type.computeType), b.to(type.computeType), alpha: alpha, beta: beta, name: "addmm")
+            return out.to(type)
+        }
+        let (x, y, inputShape) = (a.detachedAlias(), b.detachedAlias(), shape)
+        return result.recorded("addmm", [self, a, b], saving: [a, b]) { g in
+            [g.mul(beta).sumToShape(inputShape), g.mm(y.t()).mul(alpha), x.t().mm(g).mul(alpha)]
+        }
     }
 
     static func gemmInto(_ out: Tensor, _ a: Tensor, _ b: Tensor, alpha: Double, beta: Double, name: String) {
@@ -76,6 +82,23 @@ extension Tensor {
     /// let z = q.matmul(k.transpose(-2, -1))  // batched
     /// ```
     public func matmul(_ other: Tensor) -> Tensor {
+        let result = GradMode.noGrad { matmulForward(other) }
+        guard result.dtype.isFloatingPoint else { return result }
+        let (a, b) = (detachedAlias(), other.detachedAlias())
+        return result.recorded("matmul", [self, other], saving: [self, other]) { g in
+            // Work on the ≥2-D forms: vectors gain a dim, then lose it again.
+            let a2 = a.rank == 1 ? a.unsqueeze(0) : a
+            let b2 = b.rank == 1 ? b.unsqueeze(1) : b
+            var g2 = g
+            if a.rank == 1 { g2 = g2.unsqueeze(b.rank == 1 ? 0 : -2) }
+            if b.rank == 1 { g2 = g2.unsqueeze(-1) }
+            let ga = g2.matmul(b2.transpose(-1, -2)).sumToShape(a2.shape).reshape(a.shape)
+            let gb = a2.transpose(-1, -2).matmul(g2).sumToShape(b2.shape).reshape(b.shape)
+            return [ga, gb]
+        }
+    }
+
+    func matmulForward(_ other: Tensor) -> Tensor {
         precondition(rank >= 1 && other.rank >= 1,
                      "matmul: both arguments need at least 1 dimension, got shapes \(shape) and \(other.shape)")
         let type = DType.promote(dtype, other.dtype)

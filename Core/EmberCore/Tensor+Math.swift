@@ -147,10 +147,17 @@ extension Tensor {
         let type = resultType(self, other)
         let s = broadcastShapes(broadcastShapes(condition.shape, shape, op: "where"), other.shape, op: "where")
         let out = Tensor(uninitializedShape: s, dtype: type)
-        Tensor.runLoop(out, [condition.to(.bool), to(type), other.to(type)]) { loop, p, r in
-            whereKernel(itemSize: type.itemSize, loop, cond: p[0], p[1], p[2], r)
+        GradMode.noGrad {
+            Tensor.runLoop(out, [condition.to(.bool), to(type), other.to(type)]) { loop, p, r in
+                whereKernel(itemSize: type.itemSize, loop, cond: p[0], p[1], p[2], r)
+            }
         }
-        return out
+        guard type.isFloatingPoint else { return out }
+        let (c, sa, sb) = (condition.to(.bool).detachedAlias(), shape, other.shape)
+        return out.recorded("where", [self, other]) { g in
+            let zero = Tensor.zeros([], dtype: g.dtype)
+            return [g.where(c, zero).sumToShape(sa), zero.where(c, g).sumToShape(sb)]
+        }
     }
 
     /// `condition ? self : value`.

@@ -44,7 +44,7 @@ extension Tensor {
 
     func reduce(_ op: ReduceOp, dims: [Int]?, keepDim: Bool, type: DType, name: String) -> Tensor {
         let d = reductionDims(dims, op: name)
-        let src = to(type)
+        let src = GradMode.noGrad { to(type) }
         let out = Tensor(uninitializedShape: reducedShape(d, keepDim: keepDim), dtype: type)
         if op == .max || op == .min {
             precondition(count > 0 || d.allSatisfy({ shape[$0] > 0 }),
@@ -66,7 +66,9 @@ extension Tensor {
     /// ```
     public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) -> Tensor {
         let r = reduce(.sum, dims: dims, keepDim: keepDim, type: (dtype ?? sumType).computeType, name: "sum")
-        return r.to(dtype ?? (self.dtype.isFloatingPoint ? self.dtype : .int64))
+        let out = GradMode.noGrad { r.to(dtype ?? (self.dtype.isFloatingPoint ? self.dtype : .int64)) }
+        let (d, input) = (reductionDims(dims, op: "sum"), shape)
+        return out.recorded("sum", [self]) { g in [g.expandReduced(to: input, dims: d, keepDim: keepDim)] }
     }
     /// Sum over one dim.
     public func sum(dim: Int, keepDim: Bool = false) -> Tensor { sum(dims: [dim], keepDim: keepDim) }
@@ -78,26 +80,36 @@ extension Tensor {
         let d = reductionDims(dims, op: "mean")
         let n = d.map { shape[$0] }.reduce(1, *)
         let s = reduce(.sum, dims: dims, keepDim: keepDim, type: dtype.computeType, name: "mean")
-        return s.div(Double(n)).to(dtype)
+        let out = GradMode.noGrad { s.div(Double(n)).to(dtype) }
+        let input = shape
+        return out.recorded("mean", [self]) { g in [g.expandReduced(to: input, dims: d, keepDim: keepDim).div(Double(n))] }
     }
     /// Mean over one dim.
     public func mean(dim: Int, keepDim: Bool = false) -> Tensor { mean(dims: [dim], keepDim: keepDim) }
 
     /// Product over `dims`; integers multiply as int64.
     public func prod(dims: [Int]? = nil, keepDim: Bool = false) -> Tensor {
-        reduce(.prod, dims: dims, keepDim: keepDim, type: sumType, name: "prod")
-            .to(dtype.isFloatingPoint ? dtype : .int64)
+        let out = GradMode.noGrad {
+            reduce(.prod, dims: dims, keepDim: keepDim, type: sumType, name: "prod").to(dtype.isFloatingPoint ? dtype : .int64)
+        }
+        let (d, input, x, o) = (reductionDims(dims, op: "prod"), shape, detachedAlias(), out.detachedAlias())
+        // d prod / d x_i = prod / x_i (inputs with zeros are not special-cased yet).
+        return out.recorded("prod", [self], saving: [self]) { g in
+            [g.mul(o).expandReduced(to: input, dims: d, keepDim: keepDim).div(x)]
+        }
     }
     /// Product over one dim.
     public func prod(dim: Int, keepDim: Bool = false) -> Tensor { prod(dims: [dim], keepDim: keepDim) }
 
     /// The largest values over `dims` (all when nil); NaN wins.
     public func amax(dims: [Int]? = nil, keepDim: Bool = false) -> Tensor {
-        reduce(.max, dims: dims, keepDim: keepDim, type: dtype.computeType, name: "amax").to(dtype)
+        let out = GradMode.noGrad { reduce(.max, dims: dims, keepDim: keepDim, type: dtype.computeType, name: "amax").to(dtype) }
+        return out.recordExtremum(self, dims: reductionDims(dims, op: "amax"), keepDim: keepDim, name: "amax")
     }
     /// The smallest values over `dims` (all when nil); NaN wins.
     public func amin(dims: [Int]? = nil, keepDim: Bool = false) -> Tensor {
-        reduce(.min, dims: dims, keepDim: keepDim, type: dtype.computeType, name: "amin").to(dtype)
+        let out = GradMode.noGrad { reduce(.min, dims: dims, keepDim: keepDim, type: dtype.computeType, name: "amin").to(dtype) }
+        return out.recordExtremum(self, dims: reductionDims(dims, op: "amin"), keepDim: keepDim, name: "amin")
     }
     /// The largest element, as a 0-d tensor.
     public func max() -> Tensor { amax() }
@@ -111,11 +123,19 @@ extension Tensor {
         let outShape = reducedShape(rank == 0 ? [] : [d], keepDim: keepDim)
         let values = Tensor(uninitializedShape: outShape, dtype: type)
         let indices = Tensor(uninitializedShape: outShape, dtype: .int64)
-        to(type).withReductionLayout(rank == 0 ? [] : [d]) { x, outer, n, inner in
-            argReduceKernel(max: isMax, type: type, outer: outer, n: n, inner: inner, x.rawPointer,
-                            values: values.rawPointer, indices: indices.pointer(Int64.self))
+        GradMode.noGrad {
+            to(type).withReductionLayout(rank == 0 ? [] : [d]) { x, outer, n, inner in
+                argReduceKernel(max: isMax, type: type, outer: outer, n: n, inner: inner, x.rawPointer,
+                                values: values.rawPointer, indices: indices.pointer(Int64.self))
+            }
         }
-        return (values.to(dtype), indices)
+        let out = GradMode.noGrad { values.to(dtype) }
+        guard rank > 0 else { return (out.recorded(name, [self]) { g in [g] }, indices) }
+        let (input, idx) = (shape, keepDim ? indices : indices.unsqueeze(d))
+        let recordedValues = out.recorded(name, [self]) { g in
+            [Tensor.zeros(input, dtype: g.dtype).scatter(dim: d, index: idx, src: keepDim ? g : g.unsqueeze(d))]
+        }
+        return (recordedValues, indices)
     }
 
     /// The largest values along `dim` and their first indices.

@@ -12,7 +12,7 @@ extension Tensor {
         if rank == 0 { return (clone(), Tensor.zeros([], dtype: .int64)) }
         let d = normalizeDim(dim, rank: rank, op: "sort")
         let type = dtype.computeType
-        let moved = to(type).movedim(d, rank - 1).contiguous()
+        let moved = GradMode.noGrad { to(type).movedim(d, rank - 1).contiguous() }
         let values = Tensor(uninitializedShape: moved.shape, dtype: type)
         let indices = Tensor(uninitializedShape: moved.shape, dtype: .int64)
         let n = shape[d]
@@ -20,7 +20,13 @@ extension Tensor {
             sortRowsKernel(type: type, rows: moved.count / n, n: n, descending: descending, moved.rawPointer,
                            values: values.rawPointer, indices: indices.pointer(Int64.self))
         }
-        return (values.movedim(rank - 1, d).contiguous().to(dtype), indices.movedim(rank - 1, d).contiguous())
+        let idx = GradMode.noGrad { indices.movedim(rank - 1, d).contiguous() }
+        let out = GradMode.noGrad { values.movedim(rank - 1, d).contiguous().to(dtype) }
+        let input = shape
+        let recordedValues = out.recorded("sort", [self]) { g in
+            [Tensor.zeros(input, dtype: g.dtype).scatter(dim: d, index: idx, src: g)]
+        }
+        return (recordedValues, idx)
     }
 
     /// The indices that sort this tensor along `dim`.

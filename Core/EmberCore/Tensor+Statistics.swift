@@ -71,11 +71,14 @@ extension Tensor {
         let type = dtype.isFloatingPoint ? dtype.computeType : .int64
         if rank == 0 { return to(type).clone() }
         let d = normalizeDim(dim, rank: rank, op: "cumsum")
-        let x = to(type).contiguous()
         let out = Tensor(uninitializedShape: shape, dtype: type)
-        cumsumKernel(type: type, outer: shape[..<d].reduce(1, *), n: shape[d],
-                     inner: shape[(d + 1)...].reduce(1, *), x.rawPointer, out.rawPointer)
-        return out.to(dtype.isFloatingPoint ? dtype : .int64)
+        let result = GradMode.noGrad { () -> Tensor in
+            let x = to(type).contiguous()
+            cumsumKernel(type: type, outer: shape[..<d].reduce(1, *), n: shape[d],
+                         inner: shape[(d + 1)...].reduce(1, *), x.rawPointer, out.rawPointer)
+            return out.to(dtype.isFloatingPoint ? dtype : .int64)
+        }
+        return result.recorded("cumsum", [self]) { g in [g.flip([d]).cumsum(dim: d).flip([d])] }
     }
 
     func softmaxImpl(dim: Int, log: Bool) -> Tensor {
@@ -83,12 +86,23 @@ extension Tensor {
         let compute = type.computeType
         if rank == 0 { return log ? Tensor.zeros([], dtype: type) : Tensor.ones([], dtype: type) }
         let d = normalizeDim(dim, rank: rank, op: log ? "log_softmax" : "softmax")
-        let moved = to(compute).movedim(d, rank - 1).contiguous()
-        let out = Tensor(uninitializedShape: moved.shape, dtype: compute)
-        softmaxKernel(log: log, type: compute, rows: moved.count / Swift.max(shape[d], 1), n: shape[d],
-                      moved.rawPointer, out.rawPointer)
-        let back = out.movedim(rank - 1, d)
-        return (d == rank - 1 ? back : back.contiguous()).to(type)
+        let result = GradMode.noGrad { () -> Tensor in
+            let moved = to(compute).movedim(d, rank - 1).contiguous()
+            let out = Tensor(uninitializedShape: moved.shape, dtype: compute)
+            softmaxKernel(log: log, type: compute, rows: moved.count / Swift.max(shape[d], 1), n: shape[d],
+                          moved.rawPointer, out.rawPointer)
+            let back = out.movedim(rank - 1, d)
+            return (d == rank - 1 ? back : back.contiguous()).to(type)
+        }
+        let y = result.detachedAlias()
+        if log {
+            return result.recorded("log_softmax", [self], saving: [result]) { g in
+                [g.sub(y.exp().mul(g.sum(dim: d, keepDim: true)))]
+            }
+        }
+        return result.recorded("softmax", [self], saving: [result]) { g in
+            [y.mul(g.sub(g.mul(y).sum(dim: d, keepDim: true)))]
+        }
     }
 
     /// `exp(x) / sum(exp(x))` along `dim`, stable for large inputs.

@@ -58,7 +58,8 @@ extension Tensor {
         guard let s = viewStrides(target) else {
             preconditionFailure("view: shape \(target) is incompatible with the strides \(strides) of a tensor of shape \(self.shape); use reshape")
         }
-        return view(shape: target, strides: s, offset: storageOffset)
+        let input = self.shape
+        return view(shape: target, strides: s, offset: storageOffset).recorded("view", [self]) { g in [g.reshape(input)] }
     }
 
     /// The same elements in a new shape; a view where strides allow, else a copy.
@@ -68,7 +69,10 @@ extension Tensor {
     /// ```
     public func reshape(_ shape: [Int]) -> Tensor {
         let target = inferShape(shape, op: "reshape")
-        if let s = viewStrides(target) { return view(shape: target, strides: s, offset: storageOffset) }
+        if let s = viewStrides(target) {
+            let input = self.shape
+            return view(shape: target, strides: s, offset: storageOffset).recorded("reshape", [self]) { g in [g.reshape(input)] }
+        }
         return contiguous().view(target)
     }
 
@@ -77,7 +81,10 @@ extension Tensor {
         precondition(dims.count == rank, "permute: \(dims) does not match a tensor of rank \(rank)")
         let d = dims.map { normalizeDim($0, rank: rank, op: "permute") }
         precondition(Set(d).count == rank, "permute: repeated dim in \(dims)")
+        var inverse = [Int](repeating: 0, count: rank)
+        for (i, p) in d.enumerated() { inverse[p] = i }
         return view(shape: d.map { shape[$0] }, strides: d.map { strides[$0] }, offset: storageOffset)
+            .recorded("permute", [self]) { g in [g.permute(inverse)] }
     }
 
     /// Dimensions reordered (variadic form).
@@ -111,7 +118,9 @@ extension Tensor {
     /// All size-1 dims removed.
     public func squeeze() -> Tensor {
         let keep = (0..<rank).filter { shape[$0] != 1 }
+        let input = shape
         return view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
+            .recorded("squeeze", [self]) { g in [g.reshape(input)] }
     }
 
     /// Dim `dim` removed if its size is 1; otherwise unchanged.
@@ -122,7 +131,8 @@ extension Tensor {
         var s = shape, st = strides
         s.remove(at: d)
         st.remove(at: d)
-        return view(shape: s, strides: st, offset: storageOffset)
+        let input = shape
+        return view(shape: s, strides: st, offset: storageOffset).recorded("squeeze", [self]) { g in [g.reshape(input)] }
     }
 
     /// A size-1 dim inserted at `dim` (which may be `rank`, or negative).
@@ -131,7 +141,8 @@ extension Tensor {
         var s = shape, st = strides
         s.insert(1, at: d)
         st.insert(d < rank ? shape[d] * strides[d] : 1, at: d)
-        return view(shape: s, strides: st, offset: storageOffset)
+        let input = shape
+        return view(shape: s, strides: st, offset: storageOffset).recorded("unsqueeze", [self]) { g in [g.reshape(input)] }
     }
 
     /// A view repeating size-1 dims to `shape` without copying; -1 keeps a size.
@@ -160,7 +171,9 @@ extension Tensor {
                              "expand: the size \(self.shape[d]) at dim \(d) of shape \(self.shape) cannot expand to \(shape)")
             }
         }
+        let input = self.shape
         return view(shape: newShape, strides: newStrides, offset: storageOffset)
+            .recorded("expand", [self]) { g in [g.sumToShape(input)] }
     }
 
     /// Expanded to another tensor's shape.
@@ -174,7 +187,9 @@ extension Tensor {
                      "narrow: start \(start) and length \(length) exceed size \(shape[d]) of dim \(d)")
         var newShape = shape
         newShape[d] = length
+        let input = shape
         return view(shape: newShape, strides: strides, offset: storageOffset + s * strides[d])
+            .recorded("narrow", [self]) { g in [g.scattered(into: input) { $0.narrow(dim: d, start: s, length: length) }] }
     }
 
     /// Python-style slicing `x[start:end:step]` along `dim`, as a view. Bounds
@@ -189,7 +204,9 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape[d] = (hi - lo + step - 1) / step
         newStrides[d] = strides[d] * step
+        let input = shape
         return view(shape: newShape, strides: newStrides, offset: storageOffset + lo * strides[d])
+            .recorded("slice", [self]) { g in [g.scattered(into: input) { $0.slice(dim: d, start: lo, end: hi, step: step) }] }
     }
 
     /// The slice at `index` along `dim`, with that dim removed.
@@ -202,7 +219,9 @@ extension Tensor {
         var s = shape, st = strides
         s.remove(at: d)
         st.remove(at: d)
+        let input = shape
         return view(shape: s, strides: st, offset: storageOffset + i * strides[d])
+            .recorded("select", [self]) { g in [g.scattered(into: input) { $0.select(dim: d, index: i) }] }
     }
 
     /// Row `index` along the first dim (`x[i]`).

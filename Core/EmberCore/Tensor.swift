@@ -26,6 +26,9 @@ public final class Tensor: @unchecked Sendable {
     public let storageOffset: Int
     /// The element type.
     public let dtype: DType
+    /// Gradient state; nil for tensors that never took part in autograd, so
+    /// plain tensors cost nothing extra.
+    package var autograd: AutogradMeta?
 
     package init(storage: Storage, shape: [Int], strides: [Int], storageOffset: Int, dtype: DType) {
         self.storage = storage
