@@ -31,7 +31,7 @@ demo: setup
 
 # Regenerates the PyTorch reference values (needs torch; never run by CI).
 fixtures:
-	python3 Tests/Fixtures/Scripts/gen_core_ops.py
+	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py
 
 clean:
 	rm -rf .build

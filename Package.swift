@@ -32,6 +32,8 @@ let package = Package(
     name: "Ember",
     products: [
         .library(name: "EmberCore", targets: ["EmberCore"]),
+        .library(name: "EmberNN", targets: ["EmberNN"]),
+        .library(name: "EmberOptim", targets: ["EmberOptim"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
     ],
@@ -62,6 +64,20 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: optimize
         ),
+        .target(
+            name: "EmberNN",
+            dependencies: ["EmberCore"],
+            path: "Core/EmberNN",
+            exclude: ["README.md"],
+            swiftSettings: optimize
+        ),
+        .target(
+            name: "EmberOptim",
+            dependencies: ["EmberCore", "EmberNN"],
+            path: "Core/EmberOptim",
+            exclude: ["README.md"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "tensor-tour",
             dependencies: ["EmberCore"],
@@ -73,10 +89,20 @@ let package = Package(
             path: "Benchmarks/EmberBenchmarks",
             swiftSettings: optimize
         ),
+        .target(
+            name: "EmberTestSupport",
+            dependencies: ["EmberCore"],
+            path: "Tests/EmberTestSupport"
+        ),
         .testTarget(
             name: "EmberCoreTests",
-            dependencies: ["EmberCore"],
+            dependencies: ["EmberCore", "EmberTestSupport"],
             path: "Tests/EmberCoreTests"
+        ),
+        .testTarget(
+            name: "EmberNNTests",
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberTestSupport"],
+            path: "Tests/EmberNNTests"
         ),
     ]
 )

@@ -2,6 +2,7 @@
 // version counter, in-place ops on non-leaves, and frozen tensors.
 
 import EmberCore
+import EmberTestSupport
 import Foundation
 import Testing
 

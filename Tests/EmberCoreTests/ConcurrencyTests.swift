@@ -3,6 +3,7 @@
 // parallel kernels are running (the pool then runs nested work serially).
 
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @Suite struct ConcurrencyTests {

@@ -2,6 +2,7 @@
 // Each runs in a child process (an exit test) whose stderr is checked.
 
 import EmberCore
+import EmberTestSupport
 import Foundation
 import Testing
 

@@ -3,6 +3,7 @@
 // from kinks (|x| >= 0.2) and ties so the numeric derivative is defined.
 
 import EmberCore
+import EmberTestSupport
 import Testing
 
 struct GradCase: CustomTestStringConvertible, Sendable {

@@ -3,6 +3,7 @@
 // Each case states its tolerance; exact ones compare bit for bit.
 
 import EmberCore
+import EmberTestSupport
 import Testing
 
 let allCases = FixtureLoader.cases("core/ops.json")

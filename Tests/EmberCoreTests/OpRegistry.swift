@@ -2,6 +2,7 @@
 // parameterized test runs every PyTorch reference case.
 
 import EmberCore
+import EmberTestSupport
 
 typealias OpImpl = @Sendable ([Tensor], Args) -> [Tensor]
 

@@ -3,6 +3,7 @@
 // right moments (loose statistical bounds, fixed seed so they never flake).
 
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @Suite(.serialized) struct RandomTests {

@@ -1,6 +1,7 @@
 // The tour in README.md, run as written, with its claims checked.
 
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @Test func readmeTourRunsAsDocumented() {

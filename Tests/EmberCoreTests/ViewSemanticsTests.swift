@@ -2,6 +2,7 @@
 // a view's writes show in its base and the other way round.
 
 import EmberCore
+import EmberTestSupport
 import Testing
 
 @Suite struct ViewSemanticsTests {

@@ -5,27 +5,28 @@ import Foundation
 import Testing
 
 /// One op case: inputs, keyword arguments, PyTorch's outputs and a tolerance.
-struct OpCase: CustomTestStringConvertible, Sendable {
-    let name: String
-    let op: String
-    let args: Args
-    let inputs: [TensorSpec]
-    let outputs: [TensorSpec]
-    let rtol: Double
-    let atol: Double
+public struct OpCase: CustomTestStringConvertible, Sendable {
+    public let name: String
+    public let op: String
+    public let args: Args
+    public let inputs: [TensorSpec]
+    public let outputs: [TensorSpec]
+    public let rtol: Double
+    public let atol: Double
     /// PyTorch's `repr` of the input, for printing cases.
-    let repr: String?
-    var testDescription: String { name }
+    public let repr: String?
+    public var testDescription: String { name }
 }
 
 /// A tensor as the fixture stores it: contiguous data plus views to apply.
-struct TensorSpec: Sendable {
-    let dtype: DType
-    let shape: [Int]
-    let data: [Double]
-    let views: [[Args.Value]]
+public struct TensorSpec: Sendable {
+    public let dtype: DType
+    public let shape: [Int]
+    public let data: [Double]
+    public let views: [[Args.Value]]
 
-    func make() -> Tensor {
+    /// The tensor, with its views applied.
+    public func make() -> Tensor {
         var t = Tensor(data, shape: shape).to(dtype)
         for v in views {
             guard case .string(let kind) = v[0] else { continue }
@@ -42,47 +43,48 @@ struct TensorSpec: Sendable {
 }
 
 /// Keyword arguments of a case.
-struct Args: Sendable {
-    enum Value: Sendable {
+public struct Args: Sendable {
+    public enum Value: Sendable {
         case number(Double), string(String), bool(Bool), list([Value]), null
-        var int: Int { if case .number(let d) = self { return Int(d) }; preconditionFailure("not a number: \(self)") }
-        var double: Double { if case .number(let d) = self { return d }; preconditionFailure("not a number: \(self)") }
-        var ints: [Int] { if case .list(let l) = self { return l.map(\.int) }; preconditionFailure("not a list: \(self)") }
-        var optionalInts: [Int]? { if case .null = self { return nil }; return ints }
+        public var int: Int { if case .number(let d) = self { return Int(d) }; preconditionFailure("not a number: \(self)") }
+        public var double: Double { if case .number(let d) = self { return d }; preconditionFailure("not a number: \(self)") }
+        public var ints: [Int] { if case .list(let l) = self { return l.map(\.int) }; preconditionFailure("not a list: \(self)") }
+        public var optionalInts: [Int]? { if case .null = self { return nil }; return ints }
     }
-    let values: [String: Value]
-    subscript(_ key: String) -> Value {
+    public let values: [String: Value]
+    public init(values: [String: Value]) { self.values = values }
+    public subscript(_ key: String) -> Value {
         guard let v = values[key] else { preconditionFailure("missing argument \(key)") }
         return v
     }
-    func int(_ key: String) -> Int { self[key].int }
-    func double(_ key: String) -> Double { self[key].double }
-    func ints(_ key: String) -> [Int] { self[key].ints }
-    func string(_ key: String) -> String {
+    public func int(_ key: String) -> Int { self[key].int }
+    public func double(_ key: String) -> Double { self[key].double }
+    public func ints(_ key: String) -> [Int] { self[key].ints }
+    public func string(_ key: String) -> String {
         if case .string(let s) = self[key] { return s }
         preconditionFailure("not a string: \(key)")
     }
     /// A number that may be stored as "inf", "-inf" or "nan".
-    func number(_ key: String) -> Double {
+    public func number(_ key: String) -> Double {
         if case .string(let s) = self[key] { return FixtureLoader.number(s) }
         return double(key)
     }
-    func bool(_ key: String) -> Bool {
+    public func bool(_ key: String) -> Bool {
         if case .bool(let b) = self[key] { return b }
         preconditionFailure("not a bool: \(key)")
     }
-    func dims(_ key: String = "dims") -> [Int]? { values[key]?.optionalInts }
-    func dtype(_ key: String = "dtype") -> DType {
+    public func dims(_ key: String = "dims") -> [Int]? { values[key]?.optionalInts }
+    public func dtype(_ key: String = "dtype") -> DType {
         guard case .string(let s) = self[key], let d = DType(rawValue: s) else { preconditionFailure("bad dtype") }
         return d
     }
 }
 
-enum FixtureLoader {
-    static let directory = URL(fileURLWithPath: #filePath)
+public enum FixtureLoader {
+    public static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-    static func value(_ any: Any) -> Args.Value {
+    public static func value(_ any: Any) -> Args.Value {
         switch any {
         case let n as NSNumber where String(cString: n.objCType) == "c": return .bool(n.boolValue)
         case let n as NSNumber: return .number(n.doubleValue)
@@ -92,7 +94,7 @@ enum FixtureLoader {
         }
     }
 
-    static func number(_ any: Any) -> Double {
+    public static func number(_ any: Any) -> Double {
         switch any {
         case let s as String:
             switch s {
@@ -108,7 +110,7 @@ enum FixtureLoader {
         }
     }
 
-    static func spec(_ json: [String: Any]) -> TensorSpec {
+    public static func spec(_ json: [String: Any]) -> TensorSpec {
         let views = (json["views"] as? [[Any]] ?? []).map { $0.map(value) }
         let dtype = DType(rawValue: json["dtype"] as! String)!
         // Values are stored as the shortest decimal of the element type; round back to it.
@@ -122,7 +124,17 @@ enum FixtureLoader {
                           data: (json["data"] as! [Any]).map(number).map(round), views: views)
     }
 
-    static func cases(_ file: String) -> [OpCase] {
+    /// The parsed JSON object of a fixture file.
+    public static func json(_ file: String) -> [String: Any] {
+        let url = directory.appendingPathComponent(file)
+        guard let data = try? Data(contentsOf: url),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            preconditionFailure("cannot read fixture \(url.path); regenerate with `make fixtures`")
+        }
+        return root
+    }
+
+    public static func cases(_ file: String) -> [OpCase] {
         let url = directory.appendingPathComponent(file)
         guard let data = try? Data(contentsOf: url),
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

@@ -6,7 +6,7 @@ import EmberCore
 import Testing
 
 /// The first mismatch of `actual` against `expected`, described, or nil.
-func mismatch(_ actual: Tensor, _ expected: TensorSpec, rtol: Double, atol: Double) -> String? {
+public func mismatch(_ actual: Tensor, _ expected: TensorSpec, rtol: Double, atol: Double) -> String? {
     if actual.shape != expected.shape { return "shape \(actual.shape), expected \(expected.shape)" }
     if actual.dtype != expected.dtype { return "dtype \(actual.dtype), expected \(expected.dtype)" }
     let got: [Double] = actual.scalars()
@@ -28,7 +28,7 @@ func mismatch(_ actual: Tensor, _ expected: TensorSpec, rtol: Double, atol: Doub
 }
 
 /// Expects `actual` to match a fixture tensor.
-func expectClose(_ actual: Tensor, _ expected: TensorSpec, rtol: Double, atol: Double,
+public func expectClose(_ actual: Tensor, _ expected: TensorSpec, rtol: Double, atol: Double,
                  _ label: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
     if let m = mismatch(actual, expected, rtol: rtol, atol: atol) {
         Issue.record("\(label): \(m)", sourceLocation: sourceLocation)
@@ -36,7 +36,7 @@ func expectClose(_ actual: Tensor, _ expected: TensorSpec, rtol: Double, atol: D
 }
 
 /// Expects `actual` to equal `expected` elementwise (as Doubles), with the given shape.
-func expectValues(_ actual: Tensor, _ expected: [Double], shape: [Int]? = nil,
+public func expectValues(_ actual: Tensor, _ expected: [Double], shape: [Int]? = nil,
                   tolerance: Double = 0, sourceLocation: SourceLocation = #_sourceLocation) {
     if let shape { #expect(actual.shape == shape, sourceLocation: sourceLocation) }
     let got: [Double] = actual.scalars()

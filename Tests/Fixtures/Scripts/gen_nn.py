@@ -1,0 +1,159 @@
+"""Reference values for EmberNN and EmberOptim, computed by PyTorch.
+
+Writes Tests/Fixtures/nn/nn.json: state-dict keys, layer forward and backward
+(weights, inputs, outputs, gradients), losses with their input gradients, and
+5-step parameter trajectories of each optimizer. Regenerate with `make fixtures`.
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from fixtures import encode
+
+torch.manual_seed(7)
+OUT = os.path.join(os.path.dirname(__file__), "..", "nn", "nn.json")
+out = {"torch": torch.__version__}
+
+# State-dict keys of containers and nesting.
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(8)
+        self.fc = nn.Sequential(nn.Linear(8, 8), nn.GELU(), nn.Dropout(0.1), nn.Linear(8, 4, bias=False))
+        self.embed = nn.Embedding(10, 8, padding_idx=0)
+        self.heads = nn.ModuleList([nn.Linear(4, 2), nn.Linear(4, 3)])
+        self.extra = nn.ModuleDict({"proj": nn.Linear(2, 2)})
+
+out["keys"] = {"block": [[k, list(v.shape)] for k, v in Block().state_dict().items()]}
+
+# Layers: forward and backward against an upstream gradient.
+layers = []
+
+
+def layer_case(name, module, x, **args):
+    x = x.clone().requires_grad_(x.is_floating_point())
+    y = module(x)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    layers.append({
+        "name": name, "args": args,
+        "params": {k: encode(v) for k, v in module.state_dict().items()},
+        "input": encode(x), "output": encode(y), "upstream": encode(g),
+        "input_grad": encode(x.grad) if x.grad is not None else None,
+        "param_grads": {k: encode(p.grad) for k, p in module.named_parameters()},
+    })
+
+
+layer_case("linear", nn.Linear(4, 3), torch.randn(5, 4), inFeatures=4, outFeatures=3, bias=True)
+layer_case("linear_nobias_3d", nn.Linear(4, 2, bias=False), torch.randn(2, 3, 4), inFeatures=4, outFeatures=2, bias=False)
+ln = nn.LayerNorm(6)
+with torch.no_grad():
+    ln.weight.normal_(); ln.bias.normal_()
+layer_case("layernorm", ln, torch.randn(3, 5, 6) * 3 + 1, shape=[6], eps=1e-5)
+ln2 = nn.LayerNorm([5, 6], eps=1e-3)
+with torch.no_grad():
+    ln2.weight.normal_(); ln2.bias.normal_()
+layer_case("layernorm_2d", ln2, torch.randn(2, 5, 6), shape=[5, 6], eps=1e-3)
+layer_case("embedding_padding", nn.Embedding(7, 3, padding_idx=2), torch.tensor([[0, 2, 6], [2, 2, 1]]),
+           num=7, dim=3, paddingIdx=2)
+out["layers"] = layers
+
+# Losses: value and gradient with respect to the input.
+losses = []
+
+
+def loss_case(name, fn, inp, target, **args):
+    x = inp.clone().requires_grad_()
+    y = fn(x, target)
+    g = torch.randn_like(y) if y.dim() > 0 else torch.tensor(1.0)
+    (y * g).sum().backward()
+    losses.append({"name": name, "args": args, "input": encode(inp), "target": encode(target),
+                   "output": encode(y), "upstream": encode(g), "input_grad": encode(x.grad),
+                   "weight": encode(args.pop("_weight")) if "_weight" in args else None,
+                   "pos_weight": encode(args.pop("_pos_weight")) if "_pos_weight" in args else None})
+
+
+logits, labels = torch.randn(6, 5) * 2, torch.tensor([0, 4, 2, 2, 1, 3])
+w = torch.rand(5) + 0.5
+for red in ("mean", "sum", "none"):
+    loss_case(f"ce_{red}", lambda x, t, r=red: F.cross_entropy(x, t, reduction=r), logits, labels, reduction=red)
+loss_case("ce_weight", lambda x, t: F.cross_entropy(x, t, weight=w), logits, labels, _weight=w)
+ign = torch.tensor([0, -100, 2, 2, -100, 3])
+loss_case("ce_ignore", lambda x, t: F.cross_entropy(x, t), logits, ign, ignoreIndex=-100)
+loss_case("ce_ignore_weight_smooth", lambda x, t: F.cross_entropy(x, t, weight=w, label_smoothing=0.2), logits, ign,
+          _weight=w, labelSmoothing=0.2)
+loss_case("ce_smooth_sum", lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1, reduction="sum"), logits, labels,
+          labelSmoothing=0.1, reduction="sum")
+probs = torch.softmax(torch.randn(6, 5), 1)
+loss_case("ce_probs", lambda x, t: F.cross_entropy(x, t), logits, probs)
+loss_case("ce_probs_smooth_weight", lambda x, t: F.cross_entropy(x, t, weight=w, label_smoothing=0.3), logits, probs,
+          _weight=w, labelSmoothing=0.3)
+seg_logits, seg_labels = torch.randn(2, 4, 3, 3), torch.randint(0, 4, (2, 3, 3))
+loss_case("ce_spatial", lambda x, t: F.cross_entropy(x, t), seg_logits, seg_labels)
+loss_case("nll", lambda x, t: F.nll_loss(x, t, weight=w), torch.log_softmax(logits, 1), labels, _weight=w)
+p = torch.rand(4, 3) * 0.98 + 0.01
+tb = (torch.rand(4, 3) > 0.5).float()
+loss_case("bce", lambda x, t: F.binary_cross_entropy(x, t), p, tb)
+wb = torch.rand(4, 3)
+loss_case("bce_weight_sum", lambda x, t: F.binary_cross_entropy(x, t, weight=wb, reduction="sum"), p, tb, _weight=wb,
+          reduction="sum")
+z = torch.randn(4, 3) * 4
+pw = torch.tensor([1.0, 3.0, 0.5])
+loss_case("bce_logits", lambda x, t: F.binary_cross_entropy_with_logits(x, t), z, tb)
+loss_case("bce_logits_pos_weight", lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=pw), z, tb,
+          _pos_weight=pw)
+a, b = torch.randn(4, 5), torch.randn(4, 5)
+loss_case("mse", F.mse_loss, a, b)
+loss_case("mse_none", lambda x, t: F.mse_loss(x, t, reduction="none"), a, b, reduction="none")
+loss_case("l1", F.l1_loss, a, b)
+loss_case("smooth_l1", lambda x, t: F.smooth_l1_loss(x, t, beta=0.5), a, b, beta=0.5)
+loss_case("huber", lambda x, t: F.huber_loss(x, t, delta=0.7), a, b, delta=0.7)
+lp, tp = torch.log_softmax(torch.randn(3, 4), 1), torch.softmax(torch.randn(3, 4), 1)
+loss_case("kl_batchmean", lambda x, t: F.kl_div(x, t, reduction="batchmean"), lp, tp, reduction="batchmean")
+loss_case("kl_log_target_sum", lambda x, t: F.kl_div(x, t.log(), reduction="sum", log_target=True), lp, tp,
+          reduction="sum", logTarget=True)
+out["losses"] = losses
+
+# Optimizers: 5 steps on a fixed quadratic-plus-linear loss.
+c, d = torch.randn(3, 4), torch.randn(4)
+p0, q0 = torch.randn(3, 4), torch.randn(4)
+
+
+def objective(p, q):
+    return ((p * c).sum(1) - q[:3]).pow(2).sum() + (q * d).sum() + (p * p).sum() * 0.1
+
+
+def trajectory(make):
+    p, q = p0.clone().requires_grad_(), q0.clone().requires_grad_()
+    opt = make([p, q])
+    steps = []
+    for _ in range(5):
+        opt.zero_grad()
+        objective(p, q).backward()
+        opt.step()
+        steps.append([encode(p.detach().clone()), encode(q.detach().clone())])
+    return steps
+
+
+O = torch.optim
+optim_cases = {
+    "sgd": lambda ps: O.SGD(ps, lr=0.05),
+    "sgd_momentum": lambda ps: O.SGD(ps, lr=0.05, momentum=0.9),
+    "sgd_dampening_wd": lambda ps: O.SGD(ps, lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01),
+    "sgd_nesterov": lambda ps: O.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.02),
+    "adam": lambda ps: O.Adam(ps, lr=0.01),
+    "adam_wd_amsgrad": lambda ps: O.Adam(ps, lr=0.02, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
+    "adamw": lambda ps: O.AdamW(ps, lr=0.01),
+    "adamw_amsgrad": lambda ps: O.AdamW(ps, lr=0.03, weight_decay=0.05, amsgrad=True, eps=1e-6),
+    "sgd_groups": lambda ps: O.SGD([{"params": [ps[0]], "lr": 0.1, "weight_decay": 0.05},
+                                    {"params": [ps[1]]}], lr=0.01, momentum=0.5),
+}
+out["objective"] = {"c": encode(c), "d": encode(d), "p0": encode(p0), "q0": encode(q0)}
+out["optimizers"] = {name: trajectory(make) for name, make in optim_cases.items()}
+
+os.makedirs(os.path.dirname(OUT), exist_ok=True)
+json.dump(out, open(OUT, "w"), separators=(",", ":"))
+print(f"wrote {OUT}: {len(layers)} layers, {len(losses)} losses, {len(optim_cases)} optimizers")
