@@ -157,3 +157,39 @@ out["optimizers"] = {name: trajectory(make) for name, make in optim_cases.items(
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 json.dump(out, open(OUT, "w"), separators=(",", ":"))
 print(f"wrote {OUT}: {len(layers)} layers, {len(losses)} losses, {len(optim_cases)} optimizers")
+
+# Schedulers: the learning rate after construction and after each of 40 steps.
+S = torch.optim.lr_scheduler
+
+
+def lr_sequence(make, metrics=None):
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    sched = make(opt)
+    seq = [opt.param_groups[0]["lr"]]
+    for i in range(40):
+        opt.step()
+        if metrics is None:
+            sched.step()
+        else:
+            sched.step(metrics[i])
+        seq.append(opt.param_groups[0]["lr"])
+    return [repr(v) for v in seq]
+
+
+plateau_metrics = [1.0 / (1 + i) if i < 8 else 0.12 + 0.001 * (i % 3) for i in range(40)]
+out["schedulers"] = {
+    "step": lr_sequence(lambda o: S.StepLR(o, step_size=7, gamma=0.5)),
+    "multistep": lr_sequence(lambda o: S.MultiStepLR(o, milestones=[3, 10, 10, 25], gamma=0.3)),
+    "exponential": lr_sequence(lambda o: S.ExponentialLR(o, gamma=0.93)),
+    "cosine": lr_sequence(lambda o: S.CosineAnnealingLR(o, T_max=12, eta_min=0.001)),
+    "linear": lr_sequence(lambda o: S.LinearLR(o, start_factor=0.25, end_factor=0.9, total_iters=9)),
+    "lambda": lr_sequence(lambda o: S.LambdaLR(o, lambda e: 0.95 ** e + 0.01 * (e % 4))),
+    "onecycle": lr_sequence(lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=41, cycle_momentum=False)),
+    "onecycle_linear_three": lr_sequence(lambda o: S.OneCycleLR(o, max_lr=0.3, total_steps=50, pct_start=0.25,
+                                                                anneal_strategy="linear", three_phase=True,
+                                                                cycle_momentum=False)),
+    "plateau": lr_sequence(lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=1), plateau_metrics),
+}
+out["plateau_metrics"] = [repr(m) for m in plateau_metrics]
+json.dump(out, open(OUT, "w"), separators=(",", ":"))
+print(f"added {len(out['schedulers'])} schedulers")
