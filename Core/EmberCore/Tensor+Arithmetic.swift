@@ -107,6 +107,8 @@ extension Tensor {
         binaryInPlace(alpha == 1 ? other : other.mul(alpha), .add, name: "add_")
     }
     @discardableResult public func add_(_ s: Double) -> Tensor { binaryInPlace(scalarOperand(s, isFloatingPoint: true), .add, name: "add_") }
+    @discardableResult public func add_(_ s: Int) -> Tensor { binaryInPlace(scalarOperand(Double(s), isFloatingPoint: false), .add, name: "add_") }
+    @discardableResult public func mul_(_ s: Int) -> Tensor { binaryInPlace(scalarOperand(Double(s), isFloatingPoint: false), .mul, name: "mul_") }
     @discardableResult public func sub_(_ other: Tensor) -> Tensor { binaryInPlace(other, .sub, name: "sub_") }
     @discardableResult public func sub_(_ s: Double) -> Tensor { binaryInPlace(scalarOperand(s, isFloatingPoint: true), .sub, name: "sub_") }
     @discardableResult public func mul_(_ other: Tensor) -> Tensor { binaryInPlace(other, .mul, name: "mul_") }

@@ -98,6 +98,13 @@ let gradCases: [GradCase] = [
     u("flip") { $0.flip([0, 1]) }, u("roll") { $0.roll([1, -1], dims: [0, 1]) }, u("roll_flat") { $0.roll([5]) },
     u("repeat") { $0.repeat([2, 1, 2]) }, u("tile") { $0.tile([2]) }, u("tril") { $0.tril() }, u("triu") { $0.triu(diagonal: 1) },
     u("sort") { $0.sort(dim: 1).values }, u("topk") { $0.topk(2, dim: 1).values },
+    // Convolution and pooling.
+    GradCase("conv2d", [[2, 2, 5, 4], [3, 2, 3, 2], [3]]) { $0[0].conv2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 1), dilation: (1, 2)) },
+    GradCase("conv2d_groups", [[1, 4, 4, 4], [4, 2, 2, 2]]) { $0[0].conv2d($0[1], padding: (1, 0), groups: 2) },
+    GradCase("max_pool2d", [[1, 2, 5, 5]]) { $0[0].maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true) },
+    GradCase("avg_pool2d", [[1, 2, 5, 4]]) { $0[0].avgPool2d(kernelSize: (2, 3), stride: (2, 1), padding: (1, 1), countIncludePad: false) },
+    GradCase("adaptive_avg_pool2d", [[1, 2, 5, 7]]) { $0[0].adaptiveAvgPool2d((2, 3)) },
+    GradCase("adaptive_max_pool2d", [[1, 2, 5, 7]]) { $0[0].adaptiveMaxPool2d((3, 2)) },
 ]
 
 @Test("gradcheck passes", arguments: gradCases)

@@ -34,6 +34,30 @@ private func makeLayer(_ c: NamedFixture) -> Module {
         return LayerNorm(a["shape"] as! [Int], eps: a["eps"] as! Double)
     case "embedding_padding":
         return Embedding(numEmbeddings: a["num"] as! Int, embeddingDim: a["dim"] as! Int, paddingIdx: a["paddingIdx"] as? Int)
+    case let n where n.hasPrefix("conv"):
+        func pair(_ key: String, _ d: Int) -> (Int, Int) { (a[key] as? [Int]).map { ($0[0], $0[1]) } ?? (d, d) }
+        let padding: Conv2dPadding = a["same"] as? Bool == true ? .same : .explicit(pair("padding", 0).0, pair("padding", 0).1)
+        return Conv2d(inChannels: a["cin"] as! Int, outChannels: a["cout"] as! Int, kernelSize: pair("k", 1),
+                      stride: pair("stride", 1), padding: padding, dilation: pair("dilation", 1),
+                      groups: a["groups"] as? Int ?? 1, bias: a["bias"] as? Bool ?? true,
+                      reflectPadding: a["reflect"] as? Bool ?? false)
+    case let n where n.hasPrefix("maxpool"):
+        let k = a["k"] as! [Int], s = a["stride"] as? [Int] ?? k, p = a["padding"] as? [Int] ?? [0, 0]
+        return MaxPool2d(kernelSize: (k[0], k[1]), stride: (s[0], s[1]), padding: (p[0], p[1]), ceilMode: a["ceil"] as? Bool ?? false)
+    case let n where n.hasPrefix("avgpool"):
+        let k = a["k"] as! [Int], s = a["stride"] as? [Int] ?? k, p = a["padding"] as? [Int] ?? [0, 0]
+        return AvgPool2d(kernelSize: (k[0], k[1]), stride: (s[0], s[1]), padding: (p[0], p[1]),
+                         ceilMode: a["ceil"] as? Bool ?? false, countIncludePad: a["includePad"] as? Bool ?? true)
+    case let n where n.hasPrefix("adaptive_avg"):
+        let o = a["out"] as! [Int]
+        return AdaptiveAvgPool2d((o[0], o[1]))
+    case "adaptive_max":
+        let o = a["out"] as! [Int]
+        return AdaptiveMaxPool2d((o[0], o[1]))
+    case "batchnorm2d_train", "batchnorm2d_eval":
+        return BatchNorm2d(a["features"] as! Int)
+    case "batchnorm1d_cumulative":
+        return BatchNorm1d(a["features"] as! Int, momentum: nil)
     default:
         preconditionFailure("unknown layer case \(c.name)")
     }
@@ -45,6 +69,7 @@ func layerMatchesTorch(_ c: NamedFixture) throws {
     var sd = StateDict()
     for (k, v) in c.json["params"] as! [String: Any] { sd[k] = spec(v)!.make() }
     try layer.loadStateDict(sd)
+    layer.train(c.json["train"] as? Bool ?? true)
     let xSpec = spec(c.json["input"])!
     let x = xSpec.make()
     if x.dtype.isFloatingPoint { x.requiresGrad = true }
@@ -52,6 +77,10 @@ func layerMatchesTorch(_ c: NamedFixture) throws {
     expectClose(y, spec(c.json["output"])!, rtol: 1e-5, atol: 1e-5, "\(c.name) output")
     (y * spec(c.json["upstream"])!.make()).sum().backward()
     if let gx = spec(c.json["input_grad"]) { expectClose(x.grad!, gx, rtol: 1e-4, atol: 1e-4, "\(c.name) input grad") }
+    let buffers = Dictionary(uniqueKeysWithValues: layer.namedBuffers())
+    for (k, v) in c.json["buffers_after"] as? [String: Any] ?? [:] {
+        expectClose(buffers[k]!, spec(v)!, rtol: 1e-5, atol: 1e-6, "\(c.name) buffer \(k) after forward")
+    }
     let params = Dictionary(uniqueKeysWithValues: layer.namedParameters())
     for (k, v) in c.json["param_grads"] as! [String: Any] {
         expectClose(params[k]!.grad!, spec(v)!, rtol: 1e-4, atol: 1e-4, "\(c.name) grad of \(k)")

@@ -33,14 +33,18 @@ out["keys"] = {"block": [[k, list(v.shape)] for k, v in Block().state_dict().ite
 layers = []
 
 
-def layer_case(name, module, x, **args):
+def layer_case(name, module, x, train=True, **args):
+    module.train(train)
+    module.zero_grad()
+    params = {k: encode(v) for k, v in module.state_dict().items()}
     x = x.clone().requires_grad_(x.is_floating_point())
     y = module(x)
     g = torch.randn_like(y)
     (y * g).sum().backward()
     layers.append({
         "name": name, "args": args,
-        "params": {k: encode(v) for k, v in module.state_dict().items()},
+        "params": params, "train": train,
+        "buffers_after": {k: encode(v) for k, v in module.named_buffers()},
         "input": encode(x), "output": encode(y), "upstream": encode(g),
         "input_grad": encode(x.grad) if x.grad is not None else None,
         "param_grads": {k: encode(p.grad) for k, p in module.named_parameters()},
@@ -59,6 +63,31 @@ with torch.no_grad():
 layer_case("layernorm_2d", ln2, torch.randn(2, 5, 6), shape=[5, 6], eps=1e-3)
 layer_case("embedding_padding", nn.Embedding(7, 3, padding_idx=2), torch.tensor([[0, 2, 6], [2, 2, 1]]),
            num=7, dim=3, paddingIdx=2)
+layer_case("conv", nn.Conv2d(3, 4, 3), torch.randn(2, 3, 7, 6), cin=3, cout=4, k=[3, 3])
+layer_case("conv_stride_pad_dilation", nn.Conv2d(2, 4, (3, 2), stride=(2, 1), padding=(1, 2), dilation=(2, 1)),
+           torch.randn(2, 2, 9, 8), cin=2, cout=4, k=[3, 2], stride=[2, 1], padding=[1, 2], dilation=[2, 1])
+layer_case("conv_groups_nobias", nn.Conv2d(4, 6, 3, padding=1, groups=2, bias=False), torch.randn(1, 4, 5, 5),
+           cin=4, cout=6, k=[3, 3], padding=[1, 1], groups=2, bias=False)
+layer_case("conv_depthwise_same", nn.Conv2d(3, 3, 4, padding="same", groups=3), torch.randn(2, 3, 6, 6),
+           cin=3, cout=3, k=[4, 4], same=True, groups=3)
+layer_case("conv_reflect", nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"), torch.randn(1, 2, 5, 4),
+           cin=2, cout=3, k=[3, 3], padding=[1, 1], reflect=True)
+layer_case("maxpool", nn.MaxPool2d(2), torch.randn(2, 3, 6, 7), k=[2, 2])
+layer_case("maxpool_pad_stride_ceil", nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), torch.randn(1, 2, 8, 7),
+           k=[3, 3], stride=[2, 2], padding=[1, 1], ceil=True)
+layer_case("avgpool_pad_exclude", nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+           torch.randn(1, 2, 8, 7), k=[3, 3], stride=[2, 2], padding=[1, 1], ceil=True, includePad=False)
+layer_case("avgpool", nn.AvgPool2d(2, stride=1), torch.randn(2, 2, 5, 5), k=[2, 2], stride=[1, 1])
+layer_case("adaptive_avg", nn.AdaptiveAvgPool2d((3, 2)), torch.randn(2, 3, 7, 5), out=[3, 2])
+layer_case("adaptive_avg_global", nn.AdaptiveAvgPool2d(1), torch.randn(2, 3, 4, 5), out=[1, 1])
+layer_case("adaptive_max", nn.AdaptiveMaxPool2d((2, 3)), torch.randn(1, 2, 5, 7), out=[2, 3])
+bn = nn.BatchNorm2d(3)
+with torch.no_grad():
+    bn.weight.normal_(); bn.bias.normal_(); bn.running_mean.normal_(); bn.running_var.uniform_(0.5, 2)
+layer_case("batchnorm2d_train", bn, torch.randn(4, 3, 5, 5) * 2 + 1, features=3)
+layer_case("batchnorm2d_eval", bn, torch.randn(4, 3, 5, 5), train=False, features=3)
+bn1 = nn.BatchNorm1d(5, momentum=None)
+layer_case("batchnorm1d_cumulative", bn1, torch.randn(8, 5), features=5, cumulative=True)
 out["layers"] = layers
 
 # Losses: value and gradient with respect to the input.

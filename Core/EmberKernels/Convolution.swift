@@ -1,0 +1,167 @@
+// im2col / col2im for convolution as GEMM, and 2-D pooling, on one contiguous
+// [C, H, W] plane stack at a time. Column layout: row (c, ki, kj), column
+// (oh, ow), so `weight[Cout, C·kh·kw] · cols` is the convolution.
+
+/// Geometry of a 2-D window sweep (convolution or pooling).
+package struct Window2D: Sendable {
+    package var kh, kw, sh, sw, ph, pw, dh, dw: Int
+    package var inH, inW, outH, outW: Int
+
+    package init(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int),
+                 input: (Int, Int), output: (Int, Int)) {
+        (kh, kw) = kernel
+        (sh, sw) = stride
+        (ph, pw) = padding
+        (dh, dw) = dilation
+        (inH, inW) = input
+        (outH, outW) = output
+    }
+}
+
+func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer) {
+    let src = x.assumingMemoryBound(to: T.self), dst = cols.assumingMemoryBound(to: T.self)
+    let plane = w.outH * w.outW
+    Parallel.forRange(channels * w.kh * w.kw, grain: Swift.max(1, 16384 / Swift.max(plane, 1))) { range in
+        for row in range {
+            let c = row / (w.kh * w.kw), ki = (row / w.kw) % w.kh, kj = row % w.kw
+            let out = dst + row * plane
+            for oh in 0..<w.outH {
+                let ih = oh * w.sh - w.ph + ki * w.dh
+                let line = out + oh * w.outW
+                if ih < 0 || ih >= w.inH {
+                    for ow in 0..<w.outW { line[ow] = 0 }
+                    continue
+                }
+                let inLine = src + (c * w.inH + ih) * w.inW
+                for ow in 0..<w.outW {
+                    let iw = ow * w.sw - w.pw + kj * w.dw
+                    line[ow] = iw >= 0 && iw < w.inW ? inLine[iw] : 0
+                }
+            }
+        }
+    }
+}
+
+func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+    let src = cols.assumingMemoryBound(to: T.self), dst = dx.assumingMemoryBound(to: T.self)
+    let plane = w.outH * w.outW
+    // One channel per task: the windows of a channel overlap, channels don't.
+    Parallel.forRange(channels, grain: 1) { range in
+        for c in range {
+            for ki in 0..<w.kh {
+                for kj in 0..<w.kw {
+                    let col = src + ((c * w.kh + ki) * w.kw + kj) * plane
+                    for oh in 0..<w.outH {
+                        let ih = oh * w.sh - w.ph + ki * w.dh
+                        if ih < 0 || ih >= w.inH { continue }
+                        let inLine = dst + (c * w.inH + ih) * w.inW
+                        for ow in 0..<w.outW {
+                            let iw = ow * w.sw - w.pw + kj * w.dw
+                            if iw >= 0 && iw < w.inW { inLine[iw] += col[oh * w.outW + ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Unfolds `channels` planes of `x` into columns for `window`.
+package func im2col(type: DType, channels: Int, _ window: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer) {
+    switch type {
+    case .float32: im2colTyped(Float.self, channels: channels, window, x, cols)
+    case .float64: im2colTyped(Double.self, channels: channels, window, x, cols)
+    default: preconditionFailure("im2col: \(type) is not supported")
+    }
+}
+
+/// Adds columns back into `channels` planes of `dx` (the adjoint of im2col).
+package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+    switch type {
+    case .float32: col2imTyped(Float.self, channels: channels, window, cols, dx)
+    case .float64: col2imTyped(Double.self, channels: channels, window, cols, dx)
+    default: preconditionFailure("col2im: \(type) is not supported")
+    }
+}
+
+func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, _ x: UnsafeRawPointer,
+                                         _ y: UnsafeMutableRawPointer, _ indices: UnsafeMutablePointer<Int64>) {
+    let src = x.assumingMemoryBound(to: T.self), dst = y.assumingMemoryBound(to: T.self)
+    Parallel.forRange(planes, grain: Swift.max(1, 16384 / Swift.max(w.outH * w.outW, 1))) { range in
+        for p in range {
+            let plane = src + p * w.inH * w.inW
+            for oh in 0..<w.outH {
+                for ow in 0..<w.outW {
+                    var best = -T.infinity, bestIndex = -1
+                    for ki in 0..<w.kh {
+                        let ih = oh * w.sh - w.ph + ki * w.dh
+                        if ih < 0 || ih >= w.inH { continue }
+                        for kj in 0..<w.kw {
+                            let iw = ow * w.sw - w.pw + kj * w.dw
+                            if iw < 0 || iw >= w.inW { continue }
+                            let v = plane[ih * w.inW + iw]
+                            if v > best || v.isNaN || bestIndex < 0 {
+                                best = v
+                                bestIndex = ih * w.inW + iw
+                                if v.isNaN { break }
+                            }
+                        }
+                    }
+                    let o = (p * w.outH + oh) * w.outW + ow
+                    dst[o] = best
+                    indices[o] = Int64(bestIndex)
+                }
+            }
+        }
+    }
+}
+
+/// Max pooling over `planes` planes; `indices` get the flat position of each max within its plane.
+package func maxPool2dForward(type: DType, planes: Int, _ window: Window2D, _ x: UnsafeRawPointer,
+                              _ y: UnsafeMutableRawPointer, indices: UnsafeMutablePointer<Int64>) {
+    switch type {
+    case .float32: maxPoolTyped(Float.self, planes: planes, window, x, y, indices)
+    case .float64: maxPoolTyped(Double.self, planes: planes, window, x, y, indices)
+    default: preconditionFailure("max_pool2d: \(type) is not supported")
+    }
+}
+
+func avgPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, countIncludePad: Bool, backward: Bool,
+                                         _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
+    let src = x.assumingMemoryBound(to: T.self), dst = y.assumingMemoryBound(to: T.self)
+    Parallel.forRange(planes, grain: 1) { range in
+        for p in range {
+            for oh in 0..<w.outH {
+                for ow in 0..<w.outW {
+                    var h0 = oh * w.sh - w.ph, w0 = ow * w.sw - w.pw
+                    var h1 = Swift.min(h0 + w.kh, w.inH + w.ph), w1 = Swift.min(w0 + w.kw, w.inW + w.pw)
+                    let poolSize = (h1 - h0) * (w1 - w0)
+                    h0 = Swift.max(h0, 0); w0 = Swift.max(w0, 0)
+                    h1 = Swift.min(h1, w.inH); w1 = Swift.min(w1, w.inW)
+                    let divisor = T(countIncludePad ? poolSize : (h1 - h0) * (w1 - w0))
+                    let o = (p * w.outH + oh) * w.outW + ow
+                    if backward {
+                        // x is the output gradient, y the input gradient.
+                        let g = src[o] / divisor
+                        for ih in h0..<Swift.max(h0, h1) { for iw in w0..<Swift.max(w0, w1) { dst[(p * w.inH + ih) * w.inW + iw] += g } }
+                    } else {
+                        var s: T = 0
+                        for ih in h0..<Swift.max(h0, h1) { for iw in w0..<Swift.max(w0, w1) { s += src[(p * w.inH + ih) * w.inW + iw] } }
+                        dst[o] = s / divisor
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Average pooling with PyTorch's divisor rules, forward, or backward
+/// (adding into a zeroed input gradient) when `backward`.
+package func avgPool2dKernel(type: DType, planes: Int, _ window: Window2D, countIncludePad: Bool, backward: Bool,
+                       _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
+    switch type {
+    case .float32: avgPoolTyped(Float.self, planes: planes, window, countIncludePad: countIncludePad, backward: backward, x, y)
+    case .float64: avgPoolTyped(Double.self, planes: planes, window, countIncludePad: countIncludePad, backward: backward, x, y)
+    default: preconditionFailure("avg_pool2d: \(type) is not supported")
+    }
+}

@@ -1,0 +1,86 @@
+// Batch normalization over the channel dim (1), with running statistics.
+
+import EmberCore
+
+/// Batch normalization, like `torch.nn.BatchNorm1d` and `BatchNorm2d` (the
+/// same computation over every dim but the channels).
+///
+/// Training uses batch statistics and updates `running_mean` and
+/// `running_var` (unbiased) with `momentum`, or a cumulative average when
+/// `momentum` is nil; eval mode uses the running statistics.
+public class BatchNorm: Module {
+    public let numFeatures: Int, eps: Double, momentum: Double?, trackRunningStats: Bool
+    public var weight: Tensor? { parameter("weight") }
+    public var bias: Tensor? { parameter("bias") }
+    public var runningMean: Tensor? { buffer("running_mean") }
+    public var runningVar: Tensor? { buffer("running_var") }
+    public var numBatchesTracked: Tensor? { buffer("num_batches_tracked") }
+    let expectedRanks: [Int]
+
+    init(numFeatures: Int, eps: Double, momentum: Double?, affine: Bool, trackRunningStats: Bool,
+         expectedRanks: [Int], dtype: DType) {
+        (self.numFeatures, self.eps, self.momentum, self.trackRunningStats) = (numFeatures, eps, momentum, trackRunningStats)
+        self.expectedRanks = expectedRanks
+        super.init()
+        registerParameter("weight", affine ? Tensor.ones([numFeatures], dtype: dtype) : nil)
+        registerParameter("bias", affine ? Tensor.zeros([numFeatures], dtype: dtype) : nil)
+        if trackRunningStats {
+            registerBuffer("running_mean", Tensor.zeros([numFeatures], dtype: dtype))
+            registerBuffer("running_var", Tensor.ones([numFeatures], dtype: dtype))
+            registerBuffer("num_batches_tracked", Tensor.zeros([], dtype: .int64))
+        }
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        precondition(expectedRanks.contains(input.rank) && input.shape[1] == numFeatures,
+                     "\(type(of: self)): expected input of rank \(expectedRanks) with \(numFeatures) channels, got shape \(input.shape)")
+        let dims = [0] + Array(2..<input.rank)
+        var shape = [Int](repeating: 1, count: input.rank)
+        shape[1] = numFeatures
+        let useBatchStats = training || !trackRunningStats
+        let mean: Tensor, variance: Tensor
+        if useBatchStats {
+            mean = input.mean(dims: dims, keepDim: true)
+            let centered = input - mean
+            variance = (centered * centered).mean(dims: dims, keepDim: true)
+            if training && trackRunningStats { updateRunningStats(mean: mean, variance: variance, count: input.count / numFeatures) }
+        } else {
+            mean = runningMean!.reshape(shape)
+            variance = runningVar!.reshape(shape)
+        }
+        var y = (input - mean) * variance.add(eps).rsqrt()
+        if let weight { y = y * weight.reshape(shape) }
+        if let bias { y = y + bias.reshape(shape) }
+        return y
+    }
+
+    private func updateRunningStats(mean: Tensor, variance: Tensor, count: Int) {
+        GradMode.noGrad {
+            let tracked = numBatchesTracked!
+            tracked.add_(1)
+            // NOTE: running_var uses the unbiased batch variance, as PyTorch does.
+            let unbiased = variance.reshape([numFeatures]).mul(Double(count) / Double(Swift.max(count - 1, 1)))
+            let m = momentum ?? 1 / tracked.item()
+            runningMean!.mul_(1 - m).add_(mean.reshape([numFeatures]), alpha: m)
+            runningVar!.mul_(1 - m).add_(unbiased, alpha: m)
+        }
+    }
+}
+
+/// Batch normalization of `[N, C]` or `[N, C, L]` input.
+public final class BatchNorm1d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, dtype: DType = .float32) {
+        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                   trackRunningStats: trackRunningStats, expectedRanks: [2, 3], dtype: dtype)
+    }
+}
+
+/// Batch normalization of `[N, C, H, W]` input.
+public final class BatchNorm2d: BatchNorm {
+    public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double? = 0.1, affine: Bool = true,
+                trackRunningStats: Bool = true, dtype: DType = .float32) {
+        super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine,
+                   trackRunningStats: trackRunningStats, expectedRanks: [4], dtype: dtype)
+    }
+}
