@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "EmberCore", targets: ["EmberCore"]),
         .library(name: "EmberNN", targets: ["EmberNN"]),
         .library(name: "EmberOptim", targets: ["EmberOptim"]),
+        .library(name: "EmberData", targets: ["EmberData"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
     ],
@@ -78,6 +79,13 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: optimize
         ),
+        .target(
+            name: "EmberData",
+            dependencies: ["EmberCore"],
+            path: "Core/EmberData",
+            exclude: ["README.md"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "tensor-tour",
             dependencies: ["EmberCore"],
@@ -101,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmberNNTests",
-            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberTestSupport"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberTestSupport"],
             path: "Tests/EmberNNTests"
         ),
     ]
