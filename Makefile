@@ -5,7 +5,9 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev pkg-config
 
-.PHONY: setup build test bench demo fixtures clean
+.PHONY: setup build test bench demo digits fixtures clean
+
+CACHE ?= $(HOME)/.cache/ember
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -28,6 +30,18 @@ bench: setup
 
 demo: setup
 	$(SWIFT) run -c release tensor-tour
+
+# scikit-learn's digits, from its wheel on PyPI, unpacked into the cache.
+$(CACHE)/digits.csv:
+	mkdir -p $(CACHE)/wheels
+	python3 -m pip download --no-deps --only-binary=:all: -d $(CACHE)/wheels scikit-learn
+	python3 -c "import glob, gzip, zipfile, sys; w = sorted(glob.glob('$(CACHE)/wheels/scikit_learn-*.whl'))[-1]; \
+	  data = gzip.decompress(zipfile.ZipFile(w).read('sklearn/datasets/data/digits.csv.gz')); \
+	  open('$(CACHE)/digits.csv.tmp', 'wb').write(data)"
+	mv $(CACHE)/digits.csv.tmp $(CACHE)/digits.csv
+
+digits: setup $(CACHE)/digits.csv
+	$(SWIFT) run -c release train-digits $(CACHE)/digits.csv
 
 # Regenerates the PyTorch reference values (needs torch; never run by CI).
 fixtures:

@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "EmberData", targets: ["EmberData"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
+        .executable(name: "train-digits", targets: ["train-digits"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -90,6 +91,11 @@ let package = Package(
             name: "tensor-tour",
             dependencies: ["EmberCore"],
             path: "Examples/tensor-tour"
+        ),
+        .executableTarget(
+            name: "train-digits",
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData"],
+            path: "Examples/train-digits"
         ),
         .executableTarget(
             name: "EmberBenchmarks",
