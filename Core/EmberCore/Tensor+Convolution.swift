@@ -35,18 +35,32 @@ extension Tensor {
                               input: (h, w), output: (oh, ow))
         let x = GradMode.noGrad { to(type).contiguous() }
         let wt = GradMode.noGrad { weight.to(type).contiguous() }
-        let out = Tensor(uninitializedShape: [n, cout, oh, ow], dtype: type)
         let coutG = cout / groups, k = cinG * kh * kw, plane = oh * ow
-        let cols = Tensor(uninitializedShape: [k, plane], dtype: type)
+        // Images go through in chunks whose columns share one matrix [k, images·plane],
+        // so each group is one large GEMM instead of one small GEMM per image.
+        let chunk = Swift.max(1, Swift.min(n, (16 << 20) / Swift.max(k * plane * type.itemSize, 1)))
         let item = type.itemSize
-        for b in 0..<n {
+        let out = Tensor(uninitializedShape: [n, cout, oh, ow], dtype: type)
+        let cols = Tensor(uninitializedShape: [k, chunk * plane], dtype: type)
+        let product = Tensor(uninitializedShape: [coutG, chunk * plane], dtype: type)
+        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
+            let images = Swift.min(chunk, n - b0), ld = images * plane
             for g in 0..<groups {
-                let xin = x.rawPointer + ((b * cin + g * cinG) * h * w) * item
-                im2col(type: type, channels: cinG, window, xin, cols.rawPointer)
+                for i in 0..<images {
+                    let xin = x.rawPointer + (((b0 + i) * cin + g * cinG) * h * w) * item
+                    im2col(type: type, channels: cinG, window, xin, cols.rawPointer + i * plane * item, ld: ld)
+                }
                 let a = MatrixOperand(pointer: wt.rawPointer + g * coutG * k * item, transposed: false, ld: Swift.max(k, 1))
-                let c = MatrixOperand(pointer: cols.rawPointer, transposed: false, ld: Swift.max(plane, 1))
-                gemm(type: type, m: coutG, n: plane, k: k, a, c, out.rawPointer + ((b * cout + g * coutG) * plane) * item,
-                     ldc: Swift.max(plane, 1))
+                let c = MatrixOperand(pointer: cols.rawPointer, transposed: false, ld: Swift.max(ld, 1))
+                gemm(type: type, m: coutG, n: ld, k: k, a, c, product.rawPointer, ldc: Swift.max(ld, 1))
+                // [coutG, images, plane] → out[b0 + i, g·coutG + co, plane]
+                GradMode.noGrad {
+                    let src: Tensor = product.view(shape: [coutG, images, plane], strides: [ld, plane, 1], offset: 0)
+                    let images4: Tensor = out.narrow(dim: 0, start: b0, length: images)
+                    let group: Tensor = images4.narrow(dim: 1, start: g * coutG, length: coutG)
+                    let target: Tensor = group.reshape([images, coutG, plane]).permute(1, 0, 2)
+                    target.copy_(src)
+                }
             }
         }
         var result = out
@@ -60,21 +74,33 @@ extension Tensor {
             let gOut = grad.to(type).contiguous()
             let dx = Tensor.zeros([n, cin, h, w], dtype: type)
             let dw = Tensor.zeros([cout, cinG, kh, kw], dtype: type)
-            let colsB = Tensor(uninitializedShape: [k, plane], dtype: type)
-            for b in 0..<n {
+            let colsB = Tensor(uninitializedShape: [k, chunk * plane], dtype: type)
+            let gCols = Tensor(uninitializedShape: [coutG, chunk * plane], dtype: type)
+            for b0 in Swift.stride(from: 0, to: n, by: chunk) {
+                let images = Swift.min(chunk, n - b0), ld = images * plane
                 for g in 0..<groups {
-                    let go = MatrixOperand(pointer: gOut.rawPointer + ((b * cout + g * coutG) * plane) * item,
-                                           transposed: false, ld: Swift.max(plane, 1))
-                    // dW[g] += gOut[b, g] · colsᵀ
-                    im2col(type: type, channels: cinG, window, x.rawPointer + ((b * cin + g * cinG) * h * w) * item, colsB.rawPointer)
-                    let colsT = MatrixOperand(pointer: colsB.rawPointer, transposed: true, ld: Swift.max(plane, 1))
-                    gemm(type: type, m: coutG, n: k, k: plane, go, colsT, beta: 1,
-                         dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
-                    // dcols = W[g]ᵀ · gOut[b, g], folded back into dx.
+                    // The output gradient of this group as [coutG, images·plane].
+                    GradMode.noGrad {
+                        let target: Tensor = gCols.view(shape: [coutG, images, plane], strides: [ld, plane, 1], offset: 0)
+                        let images4: Tensor = gOut.narrow(dim: 0, start: b0, length: images)
+                        let group: Tensor = images4.narrow(dim: 1, start: g * coutG, length: coutG)
+                        target.copy_(group.reshape([images, coutG, plane]).permute(1, 0, 2))
+                    }
+                    for i in 0..<images {
+                        let xin = x.rawPointer + (((b0 + i) * cin + g * cinG) * h * w) * item
+                        im2col(type: type, channels: cinG, window, xin, colsB.rawPointer + i * plane * item, ld: ld)
+                    }
+                    let go = MatrixOperand(pointer: gCols.rawPointer, transposed: false, ld: Swift.max(ld, 1))
+                    // dW[g] += gOut · colsᵀ
+                    let colsT = MatrixOperand(pointer: colsB.rawPointer, transposed: true, ld: Swift.max(ld, 1))
+                    gemm(type: type, m: coutG, n: k, k: ld, go, colsT, beta: 1, dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
+                    // dcols = W[g]ᵀ · gOut, folded back into each image of dx.
                     let wT = MatrixOperand(pointer: wt.rawPointer + g * coutG * k * item, transposed: true, ld: Swift.max(k, 1))
-                    gemm(type: type, m: k, n: plane, k: coutG, wT, go, colsB.rawPointer, ldc: Swift.max(plane, 1))
-                    col2im(type: type, channels: cinG, window, colsB.rawPointer,
-                           dx.rawPointer + ((b * cin + g * cinG) * h * w) * item)
+                    gemm(type: type, m: k, n: ld, k: coutG, wT, go, colsB.rawPointer, ldc: Swift.max(ld, 1))
+                    for i in 0..<images {
+                        col2im(type: type, channels: cinG, window, colsB.rawPointer + i * plane * item,
+                               dx.rawPointer + (((b0 + i) * cin + g * cinG) * h * w) * item, ld: ld)
+                    }
                 }
             }
             var grads: [Tensor?] = [dx.to(grad.dtype).reshape(inputShape), dw.to(grad.dtype).reshape(weightShape)]

@@ -18,13 +18,14 @@ package struct Window2D: Sendable {
     }
 }
 
-func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer) {
+func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ x: UnsafeRawPointer,
+                                         _ cols: UnsafeMutableRawPointer, ld: Int) {
     let src = x.assumingMemoryBound(to: T.self), dst = cols.assumingMemoryBound(to: T.self)
     let plane = w.outH * w.outW
     Parallel.forRange(channels * w.kh * w.kw, grain: Swift.max(1, 16384 / Swift.max(plane, 1))) { range in
         for row in range {
             let c = row / (w.kh * w.kw), ki = (row / w.kw) % w.kh, kj = row % w.kw
-            let out = dst + row * plane
+            let out = dst + row * ld
             for oh in 0..<w.outH {
                 let ih = oh * w.sh - w.ph + ki * w.dh
                 let line = out + oh * w.outW
@@ -42,15 +43,15 @@ func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
     }
 }
 
-func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ cols: UnsafeRawPointer,
+                                         _ dx: UnsafeMutableRawPointer, ld: Int) {
     let src = cols.assumingMemoryBound(to: T.self), dst = dx.assumingMemoryBound(to: T.self)
-    let plane = w.outH * w.outW
     // One channel per task: the windows of a channel overlap, channels don't.
     Parallel.forRange(channels, grain: 1) { range in
         for c in range {
             for ki in 0..<w.kh {
                 for kj in 0..<w.kw {
-                    let col = src + ((c * w.kh + ki) * w.kw + kj) * plane
+                    let col = src + ((c * w.kh + ki) * w.kw + kj) * ld
                     for oh in 0..<w.outH {
                         let ih = oh * w.sh - w.ph + ki * w.dh
                         if ih < 0 || ih >= w.inH { continue }
@@ -66,20 +67,21 @@ func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
     }
 }
 
-/// Unfolds `channels` planes of `x` into columns for `window`.
-package func im2col(type: DType, channels: Int, _ window: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer) {
+/// Unfolds `channels` planes of `x` into columns for `window`; column rows
+/// are `ld` elements apart, so several images can share one column matrix.
+package func im2col(type: DType, channels: Int, _ window: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer, ld: Int) {
     switch type {
-    case .float32: im2colTyped(Float.self, channels: channels, window, x, cols)
-    case .float64: im2colTyped(Double.self, channels: channels, window, x, cols)
+    case .float32: im2colTyped(Float.self, channels: channels, window, x, cols, ld: ld)
+    case .float64: im2colTyped(Double.self, channels: channels, window, x, cols, ld: ld)
     default: preconditionFailure("im2col: \(type) is not supported")
     }
 }
 
 /// Adds columns back into `channels` planes of `dx` (the adjoint of im2col).
-package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer, ld: Int) {
     switch type {
-    case .float32: col2imTyped(Float.self, channels: channels, window, cols, dx)
-    case .float64: col2imTyped(Double.self, channels: channels, window, cols, dx)
+    case .float32: col2imTyped(Float.self, channels: channels, window, cols, dx, ld: ld)
+    case .float64: col2imTyped(Double.self, channels: channels, window, cols, dx, ld: ld)
     default: preconditionFailure("col2im: \(type) is not supported")
     }
 }
