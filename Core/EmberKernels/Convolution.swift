@@ -18,6 +18,15 @@ package struct Window2D: Sendable {
     }
 }
 
+/// The output columns `lo..<hi` whose kernel column `kj` lands inside the input row.
+@inline(__always)
+func validColumns(_ w: Window2D, _ kj: Int) -> (Int, Int) {
+    let offset = kj * w.dw - w.pw
+    let lo = offset >= 0 ? 0 : Swift.min(w.outW, (-offset + w.sw - 1) / w.sw)
+    let hi = w.inW - offset <= 0 ? 0 : Swift.min(w.outW, (w.inW - offset + w.sw - 1) / w.sw)
+    return (lo, Swift.max(lo, hi))
+}
+
 func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ x: UnsafeRawPointer,
                                          _ cols: UnsafeMutableRawPointer, ld: Int) {
     let src = x.assumingMemoryBound(to: T.self), dst = cols.assumingMemoryBound(to: T.self)
@@ -34,10 +43,15 @@ func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
                     continue
                 }
                 let inLine = src + (c * w.inH + ih) * w.inW
-                for ow in 0..<w.outW {
-                    let iw = ow * w.sw - w.pw + kj * w.dw
-                    line[ow] = iw >= 0 && iw < w.inW ? inLine[iw] : 0
+                let (lo, hi) = validColumns(w, kj)
+                for ow in 0..<lo { line[ow] = 0 }
+                let offset = kj * w.dw - w.pw
+                if w.sw == 1 {
+                    for ow in lo..<hi { line[ow] = inLine[ow + offset] }
+                } else {
+                    for ow in lo..<hi { line[ow] = inLine[ow * w.sw + offset] }
                 }
+                for ow in hi..<w.outW { line[ow] = 0 }
             }
         }
     }
@@ -56,10 +70,10 @@ func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
                         let ih = oh * w.sh - w.ph + ki * w.dh
                         if ih < 0 || ih >= w.inH { continue }
                         let inLine = dst + (c * w.inH + ih) * w.inW
-                        for ow in 0..<w.outW {
-                            let iw = ow * w.sw - w.pw + kj * w.dw
-                            if iw >= 0 && iw < w.inW { inLine[iw] += col[oh * w.outW + ow] }
-                        }
+                        let (lo, hi) = validColumns(w, kj)
+                        let offset = kj * w.dw - w.pw
+                        let colLine = col + oh * w.outW
+                        for ow in lo..<hi { inLine[ow * w.sw + offset] += colLine[ow] }
                     }
                 }
             }
