@@ -103,3 +103,65 @@ public final class AdamW: Adam {
                    amsgrad: amsgrad, decoupled: true)
     }
 }
+
+/// RMSprop with optional momentum and centering, like `torch.optim.RMSprop`.
+public final class RMSprop: Optimizer {
+    public init(_ params: [Tensor], lr: Double = 1e-2, alpha: Double = 0.99, eps: Double = 1e-8, weightDecay: Double = 0,
+                momentum: Double = 0, centered: Bool = false) {
+        super.init(groups: [ParamGroup(params: params)],
+                   defaults: ["lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weightDecay,
+                              "momentum": momentum, "centered": centered ? 1 : 0])
+    }
+
+    public override func update(_ p: Tensor, grad: Tensor, state: inout [String: Tensor], options: [String: Double]) {
+        let lr = options["lr"]!, alpha = options["alpha"]!, eps = options["eps"]!
+        let wd = options["weight_decay"]!, momentum = options["momentum"]!
+        var g = grad
+        if wd != 0 { g = g.add(p, alpha: wd) }
+        if state["square_avg"] == nil {
+            state["step"] = Tensor.zeros([], dtype: .float64)
+            state["square_avg"] = p.zerosLike()
+            if momentum > 0 { state["momentum_buffer"] = p.zerosLike() }
+            if options["centered"]! != 0 { state["grad_avg"] = p.zerosLike() }
+        }
+        state["step"]!.add_(1.0)
+        let squareAvg = state["square_avg"]!.mul_(alpha).add_(g.mul(g), alpha: 1 - alpha)
+        let avg: Tensor
+        if let gradAvg = state["grad_avg"] {
+            gradAvg.mul_(alpha).add_(g, alpha: 1 - alpha)
+            avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt().add(eps)
+        } else {
+            avg = squareAvg.sqrt().add(eps)
+        }
+        if let buf = state["momentum_buffer"] {
+            buf.mul_(momentum).add_(g.div(avg))
+            p.add_(buf, alpha: -lr)
+        } else {
+            p.add_(g.div(avg), alpha: -lr)
+        }
+    }
+}
+
+/// Adagrad, like `torch.optim.Adagrad`.
+public final class Adagrad: Optimizer {
+    public init(_ params: [Tensor], lr: Double = 1e-2, lrDecay: Double = 0, weightDecay: Double = 0,
+                initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
+        super.init(groups: [ParamGroup(params: params)],
+                   defaults: ["lr": lr, "lr_decay": lrDecay, "weight_decay": weightDecay,
+                              "initial_accumulator_value": initialAccumulatorValue, "eps": eps])
+    }
+
+    public override func update(_ p: Tensor, grad: Tensor, state: inout [String: Tensor], options: [String: Double]) {
+        if state["sum"] == nil {
+            state["step"] = Tensor.zeros([], dtype: .float64)
+            state["sum"] = p.fullLike(options["initial_accumulator_value"]!)
+        }
+        let step = state["step"]!.add_(1.0).item()
+        var g = grad
+        let wd = options["weight_decay"]!
+        if wd != 0 { g = g.add(p, alpha: wd) }
+        let clr = options["lr"]! / (1 + (step - 1) * options["lr_decay"]!)
+        let sum = state["sum"]!.add_(g.mul(g))
+        p.add_(g.div(sum.sqrt().add(options["eps"]!)), alpha: -clr)
+    }
+}

@@ -142,6 +142,11 @@ private func makeOptimizer(_ name: String, _ p: Tensor, _ q: Tensor) -> Optimize
     case "adam_wd_amsgrad": return Adam([p, q], lr: 0.02, betas: (0.8, 0.99), weightDecay: 0.1, amsgrad: true)
     case "adamw": return AdamW([p, q], lr: 0.01)
     case "adamw_amsgrad": return AdamW([p, q], lr: 0.03, eps: 1e-6, weightDecay: 0.05, amsgrad: true)
+    case "rmsprop": return RMSprop([p, q], lr: 0.01)
+    case "rmsprop_centered_momentum_wd":
+        return RMSprop([p, q], lr: 0.01, alpha: 0.9, weightDecay: 0.1, momentum: 0.5, centered: true)
+    case "adagrad": return Adagrad([p, q], lr: 0.1)
+    case "adagrad_decay_init_wd": return Adagrad([p, q], lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.2)
     case "sgd_groups":
         return SGD(groups: [ParamGroup(params: [p], options: ["lr": 0.1, "weight_decay": 0.05]), ParamGroup(params: [q])],
                    lr: 0.01, momentum: 0.5)
@@ -168,7 +173,8 @@ func optimizerMatchesTorch(_ name: String) {
     }
 }
 
-@Test("optimizer state dict resumes exactly", arguments: ["sgd_nesterov", "adam_wd_amsgrad", "adamw"])
+@Test("optimizer state dict resumes exactly",
+      arguments: ["sgd_nesterov", "adam_wd_amsgrad", "adamw", "rmsprop_centered_momentum_wd", "adagrad_decay_init_wd"])
 func optimizerStateRoundTrip(_ name: String) throws {
     let (p, q) = startingParameters()
     let opt = makeOptimizer(name, p, q)

@@ -177,6 +177,12 @@ optim_cases = {
     "adam_wd_amsgrad": lambda ps: O.Adam(ps, lr=0.02, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
     "adamw": lambda ps: O.AdamW(ps, lr=0.01),
     "adamw_amsgrad": lambda ps: O.AdamW(ps, lr=0.03, weight_decay=0.05, amsgrad=True, eps=1e-6),
+    "rmsprop": lambda ps: O.RMSprop(ps, lr=0.01),
+    "rmsprop_centered_momentum_wd": lambda ps: O.RMSprop(ps, lr=0.01, alpha=0.9, momentum=0.5, centered=True,
+                                                         weight_decay=0.1),
+    "adagrad": lambda ps: O.Adagrad(ps, lr=0.1),
+    "adagrad_decay_init_wd": lambda ps: O.Adagrad(ps, lr=0.1, lr_decay=0.05, weight_decay=0.1,
+                                                  initial_accumulator_value=0.2),
     "sgd_groups": lambda ps: O.SGD([{"params": [ps[0]], "lr": 0.1, "weight_decay": 0.05},
                                     {"params": [ps[1]]}], lr=0.01, momentum=0.5),
 }
