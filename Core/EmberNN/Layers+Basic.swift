@@ -113,3 +113,31 @@ public final class Flatten: Module {
     }
     public override func forward(_ input: Tensor) -> Tensor { input.flatten(startDim: startDim, endDim: endDim) }
 }
+
+/// Normalizes groups of channels per sample, like `torch.nn.GroupNorm`.
+public final class GroupNorm: Module {
+    public let numGroups: Int, numChannels: Int, eps: Double
+    public var weight: Tensor? { parameter("weight") }
+    public var bias: Tensor? { parameter("bias") }
+
+    public init(numGroups: Int, numChannels: Int, eps: Double = 1e-5, affine: Bool = true, dtype: DType = .float32) {
+        precondition(numGroups > 0 && numChannels % numGroups == 0,
+                     "GroupNorm: num_channels \(numChannels) must be divisible by num_groups \(numGroups)")
+        (self.numGroups, self.numChannels, self.eps) = (numGroups, numChannels, eps)
+        super.init()
+        registerParameter("weight", affine ? Tensor.ones([numChannels], dtype: dtype) : nil)
+        registerParameter("bias", affine ? Tensor.zeros([numChannels], dtype: dtype) : nil)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        precondition(input.rank >= 2 && input.shape[1] == numChannels,
+                     "GroupNorm: expected input with \(numChannels) channels, got shape \(input.shape)")
+        let grouped = input.reshape([input.shape[0], numGroups, -1])
+        var y = Functional.layerNorm(grouped, normalizedShape: [grouped.shape[2]], eps: eps).reshape(input.shape)
+        var shape = [Int](repeating: 1, count: input.rank)
+        shape[1] = numChannels
+        if let weight { y = y * weight.reshape(shape) }
+        if let bias { y = y + bias.reshape(shape) }
+        return y
+    }
+}

@@ -54,6 +54,8 @@ private func makeLayer(_ c: NamedFixture) -> Module {
     case "adaptive_max":
         let o = a["out"] as! [Int]
         return AdaptiveMaxPool2d((o[0], o[1]))
+    case "groupnorm":
+        return GroupNorm(numGroups: a["groups"] as! Int, numChannels: a["channels"] as! Int)
     case "batchnorm2d_train", "batchnorm2d_eval":
         return BatchNorm2d(a["features"] as! Int)
     case "batchnorm1d_cumulative":

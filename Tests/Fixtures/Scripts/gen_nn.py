@@ -81,6 +81,10 @@ layer_case("avgpool", nn.AvgPool2d(2, stride=1), torch.randn(2, 2, 5, 5), k=[2, 
 layer_case("adaptive_avg", nn.AdaptiveAvgPool2d((3, 2)), torch.randn(2, 3, 7, 5), out=[3, 2])
 layer_case("adaptive_avg_global", nn.AdaptiveAvgPool2d(1), torch.randn(2, 3, 4, 5), out=[1, 1])
 layer_case("adaptive_max", nn.AdaptiveMaxPool2d((2, 3)), torch.randn(1, 2, 5, 7), out=[2, 3])
+gn = nn.GroupNorm(2, 6)
+with torch.no_grad():
+    gn.weight.normal_(); gn.bias.normal_()
+layer_case("groupnorm", gn, torch.randn(3, 6, 4, 5) * 2 + 0.5, groups=2, channels=6)
 bn = nn.BatchNorm2d(3)
 with torch.no_grad():
     bn.weight.normal_(); bn.bias.normal_(); bn.running_mean.normal_(); bn.running_var.uniform_(0.5, 2)
