@@ -150,6 +150,26 @@ loss_case("kl_log_target_sum", lambda x, t: F.kl_div(x, t.log(), reduction="sum"
           reduction="sum", logTarget=True)
 out["losses"] = losses
 
+# Attention: value and gradients of q, k, v.
+attention = []
+
+
+def attention_case(name, mask=None, causal=False, scale=None):
+    q, k, v = (torch.randn(2, 3, 5, 4).requires_grad_() for _ in range(3))
+    y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal, scale=scale)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    attention.append({"name": name, "q": encode(q), "k": encode(k), "v": encode(v), "out": encode(y),
+                      "upstream": encode(g), "grads": [encode(q.grad), encode(k.grad), encode(v.grad)],
+                      "mask": encode(mask) if mask is not None else None, "causal": causal, "scale": scale})
+
+
+attention_case("plain")
+attention_case("causal", causal=True)
+attention_case("bool_mask", mask=torch.rand(5, 5) > 0.3)
+attention_case("float_mask_scale", mask=torch.randn(3, 5, 5), scale=0.3)
+out["attention"] = attention
+
 # Optimizers: 5 steps on a fixed quadratic-plus-linear loss.
 c, d = torch.randn(3, 4), torch.randn(4)
 p0, q0 = torch.randn(3, 4), torch.randn(4)
