@@ -29,7 +29,6 @@ package struct StridedLoop {
         self.strides = merged
     }
 
-    package var count: Int { shape.reduce(1, *) }
     package var innerCount: Int { shape[shape.count - 1] }
     package var rowCount: Int { shape.dropLast().reduce(1, *) }
     package func innerStride(_ k: Int) -> Int { strides[k][shape.count - 1] }

@@ -48,7 +48,7 @@ enum Engine {
             t.autograd!.grad = existing.add(gg)
         } else {
             // A fresh buffer: the incoming gradient may alias saved tensors.
-            t.grad = gg.contiguous() === gg ? gg.clone() : gg.contiguous()
+            t.grad = gg.clone()
         }
     }
 
