@@ -1,6 +1,30 @@
-// Conv2d and the 2-D pooling layers, with PyTorch's names and defaults.
+// Conv1d, Conv2d and ConvTranspose2d, with PyTorch's names, defaults and
+// initialization.
 
 import EmberCore
+
+extension Module {
+    /// PyTorch's `_ConvNd.reset_parameters`: kaiming_uniform(a = √5) weights and
+    /// a uniform bias bounded by 1/√fan_in.
+    func registerConvolutionParameters(weightShape: [Int], biasCount: Int?, dtype: DType) {
+        let w = Tensor.empty(weightShape, dtype: dtype)
+        Init.kaimingUniform_(w, a: 5.0.squareRoot())
+        registerParameter("weight", w)
+        if let biasCount {
+            let fanIn = Init.fans(w).fanIn
+            let bound = fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
+            registerParameter("bias", Init.uniform_(Tensor.empty([biasCount], dtype: dtype), low: -bound, high: bound))
+        } else {
+            registerParameter("bias", nil)
+        }
+    }
+}
+
+/// Pads for 'same' output: the total is split with the extra element at the end, as PyTorch does.
+func samePadding(kernel: Int, dilation: Int) -> (Int, Int) {
+    let total = dilation * (kernel - 1)
+    return (total / 2, total - total / 2)
+}
 
 /// How `Conv2d` pads its input.
 public enum Conv2dPadding: Sendable {
@@ -35,16 +59,8 @@ public final class Conv2d: Module {
         (self.inChannels, self.outChannels, self.kernelSize, self.stride) = (inChannels, outChannels, kernelSize, stride)
         (self.padding, self.dilation, self.groups, self.reflectPadding) = (padding, dilation, groups, reflectPadding)
         super.init()
-        let w = Tensor.empty([outChannels, inChannels / groups, kernelSize.0, kernelSize.1], dtype: dtype)
-        Init.kaimingUniform_(w, a: 5.0.squareRoot())
-        registerParameter("weight", w)
-        if bias {
-            let fanIn = Init.fans(w).fanIn
-            let bound = fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
-            registerParameter("bias", Init.uniform_(Tensor.empty([outChannels], dtype: dtype), low: -bound, high: bound))
-        } else {
-            registerParameter("bias", nil)
-        }
+        registerConvolutionParameters(weightShape: [outChannels, inChannels / groups, kernelSize.0, kernelSize.1],
+                                      biasCount: bias ? outChannels : nil, dtype: dtype)
     }
 
     /// (top, bottom, left, right) padding this layer applies.
@@ -53,8 +69,9 @@ public final class Conv2d: Module {
         case .explicit(let h, let w): return (h, h, w, w)
         case .valid: return (0, 0, 0, 0)
         case .same:
-            let th = dilation.0 * (kernelSize.0 - 1), tw = dilation.1 * (kernelSize.1 - 1)
-            return (th / 2, th - th / 2, tw / 2, tw - tw / 2)
+            let (top, bottom) = samePadding(kernel: kernelSize.0, dilation: dilation.0)
+            let (left, right) = samePadding(kernel: kernelSize.1, dilation: dilation.1)
+            return (top, bottom, left, right)
         }
     }
 
@@ -70,45 +87,84 @@ public final class Conv2d: Module {
     }
 }
 
-/// 2-D max pooling, like `torch.nn.MaxPool2d`.
-public final class MaxPool2d: Module {
-    let kernelSize: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), ceilMode: Bool
-    public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
-                dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) {
-        (self.kernelSize, self.stride, self.padding, self.dilation, self.ceilMode) =
-            (kernelSize, stride ?? kernelSize, padding, dilation, ceilMode)
+/// 1-D convolution over NCL input, like `torch.nn.Conv1d`.
+///
+/// ```swift
+/// let conv = Conv1d(inChannels: 16, outChannels: 32, kernelSize: 3, padding: .same)
+/// let y = conv(Tensor.randn([4, 16, 100]))   // [4, 32, 100]
+/// ```
+public final class Conv1d: Module {
+    public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int
+    public let padding: Conv1dPadding, dilation: Int, groups: Int, reflectPadding: Bool
+    public var weight: Tensor { parameter("weight")! }
+    public var bias: Tensor? { parameter("bias") }
+
+    public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Conv1dPadding = .explicit(0),
+                dilation: Int = 1, groups: Int = 1, bias: Bool = true, reflectPadding: Bool = false, dtype: DType = .float32) {
+        precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+                     "Conv1d: in_channels \(inChannels) and out_channels \(outChannels) must be divisible by groups \(groups)")
+        if case .same = padding {
+            precondition(stride == 1, "Conv1d: padding 'same' is not supported for strided convolutions")
+        }
+        (self.inChannels, self.outChannels, self.kernelSize, self.stride) = (inChannels, outChannels, kernelSize, stride)
+        (self.padding, self.dilation, self.groups, self.reflectPadding) = (padding, dilation, groups, reflectPadding)
         super.init()
+        registerConvolutionParameters(weightShape: [outChannels, inChannels / groups, kernelSize],
+                                      biasCount: bias ? outChannels : nil, dtype: dtype)
     }
+
     public override func forward(_ input: Tensor) -> Tensor {
-        input.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
+        let (left, right): (Int, Int)
+        switch padding {
+        case .explicit(let p): (left, right) = (p, p)
+        case .valid: (left, right) = (0, 0)
+        case .same: (left, right) = samePadding(kernel: kernelSize, dilation: dilation)
+        }
+        if reflectPadding || left != right {
+            return input.pad([left, right], mode: reflectPadding ? .reflect : .constant(0))
+                .conv1d(weight, bias: bias, stride: stride, padding: 0, dilation: dilation, groups: groups)
+        }
+        return input.conv1d(weight, bias: bias, stride: stride, padding: left, dilation: dilation, groups: groups)
     }
 }
 
-/// 2-D average pooling, like `torch.nn.AvgPool2d`.
-public final class AvgPool2d: Module {
-    let kernelSize: (Int, Int), stride: (Int, Int), padding: (Int, Int), ceilMode: Bool, countIncludePad: Bool
-    public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
-                ceilMode: Bool = false, countIncludePad: Bool = true) {
-        (self.kernelSize, self.stride, self.padding, self.ceilMode, self.countIncludePad) =
-            (kernelSize, stride ?? kernelSize, padding, ceilMode, countIncludePad)
+/// How `Conv1d` pads its input.
+public enum Conv1dPadding: Sendable {
+    /// The same explicit padding at both ends.
+    case explicit(Int)
+    /// Output length equals input length (stride 1 only); odd totals pad more at the end.
+    case same
+    /// No padding.
+    case valid
+}
+
+/// Transposed 2-D convolution, like `torch.nn.ConvTranspose2d`: weight
+/// `[in, out / groups, kh, kw]`, output `(H - 1)·stride - 2·padding + dilation·(k - 1) + outputPadding + 1`.
+///
+/// ```swift
+/// let up = ConvTranspose2d(inChannels: 64, outChannels: 32, kernelSize: (4, 4), stride: (2, 2), padding: (1, 1))
+/// let y = up(Tensor.randn([1, 64, 14, 14]))   // [1, 32, 28, 28]
+/// ```
+public final class ConvTranspose2d: Module {
+    public let inChannels: Int, outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int)
+    public let padding: (Int, Int), outputPadding: (Int, Int), groups: Int, dilation: (Int, Int)
+    public var weight: Tensor { parameter("weight")! }
+    public var bias: Tensor? { parameter("bias") }
+
+    public init(inChannels: Int, outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0), groups: Int = 1, bias: Bool = true,
+                dilation: (Int, Int) = (1, 1), dtype: DType = .float32) {
+        precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+                     "ConvTranspose2d: in_channels \(inChannels) and out_channels \(outChannels) must be divisible by groups \(groups)")
+        (self.inChannels, self.outChannels, self.kernelSize, self.stride) = (inChannels, outChannels, kernelSize, stride)
+        (self.padding, self.outputPadding, self.groups, self.dilation) = (padding, outputPadding, groups, dilation)
         super.init()
+        registerConvolutionParameters(weightShape: [inChannels, outChannels / groups, kernelSize.0, kernelSize.1],
+                                      biasCount: bias ? outChannels : nil, dtype: dtype)
     }
+
     public override func forward(_ input: Tensor) -> Tensor {
-        input.avgPool2d(kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
-                        countIncludePad: countIncludePad)
+        input.convTranspose2d(weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                              groups: groups, dilation: dilation)
     }
-}
-
-/// Average pooling to a fixed output size, like `torch.nn.AdaptiveAvgPool2d`.
-public final class AdaptiveAvgPool2d: Module {
-    let outputSize: (Int, Int)
-    public init(_ outputSize: (Int, Int)) { self.outputSize = outputSize; super.init() }
-    public override func forward(_ input: Tensor) -> Tensor { input.adaptiveAvgPool2d(outputSize) }
-}
-
-/// Max pooling to a fixed output size, like `torch.nn.AdaptiveMaxPool2d`.
-public final class AdaptiveMaxPool2d: Module {
-    let outputSize: (Int, Int)
-    public init(_ outputSize: (Int, Int)) { self.outputSize = outputSize; super.init() }
-    public override func forward(_ input: Tensor) -> Tensor { input.adaptiveMaxPool2d(outputSize) }
 }

@@ -101,6 +101,12 @@ let gradCases: [GradCase] = [
     // Convolution and pooling.
     GradCase("conv2d", [[2, 2, 5, 4], [3, 2, 3, 2], [3]]) { $0[0].conv2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 1), dilation: (1, 2)) },
     GradCase("conv2d_groups", [[1, 4, 4, 4], [4, 2, 2, 2]]) { $0[0].conv2d($0[1], padding: (1, 0), groups: 2) },
+    GradCase("conv2d_pointwise", [[2, 4, 3, 3], [6, 2, 1, 1], [6]]) { $0[0].conv2d($0[1], bias: $0[2], groups: 2) },
+    GradCase("conv1d", [[2, 3, 7], [4, 3, 3], [4]]) { $0[0].conv1d($0[1], bias: $0[2], stride: 2, padding: 1, dilation: 2) },
+    GradCase("conv_transpose2d", [[2, 3, 4, 3], [3, 2, 3, 2], [2]]) {
+        $0[0].convTranspose2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 0), outputPadding: (1, 0), dilation: (1, 2))
+    },
+    GradCase("conv_transpose2d_groups", [[1, 4, 3, 3], [4, 1, 2, 2]]) { $0[0].convTranspose2d($0[1], stride: (2, 2), groups: 2) },
     GradCase("max_pool2d", [[1, 2, 5, 5]]) { $0[0].maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true) },
     GradCase("avg_pool2d", [[1, 2, 5, 4]]) { $0[0].avgPool2d(kernelSize: (2, 3), stride: (2, 1), padding: (1, 1), countIncludePad: false) },
     GradCase("adaptive_avg_pool2d", [[1, 2, 5, 7]]) { $0[0].adaptiveAvgPool2d((2, 3)) },

@@ -34,6 +34,17 @@ private func makeLayer(_ c: NamedFixture) -> Module {
         return LayerNorm(a["shape"] as! [Int], eps: a["eps"] as! Double)
     case "embedding_padding":
         return Embedding(numEmbeddings: a["num"] as! Int, embeddingDim: a["dim"] as! Int, paddingIdx: a["paddingIdx"] as? Int)
+    case let n where n.hasPrefix("conv1d"):
+        let padding: Conv1dPadding = a["same"] as? Bool == true ? .same : .explicit(a["padding"] as? Int ?? 0)
+        return Conv1d(inChannels: a["cin"] as! Int, outChannels: a["cout"] as! Int, kernelSize: a["k"] as! Int,
+                      stride: a["stride"] as? Int ?? 1, padding: padding, dilation: a["dilation"] as? Int ?? 1,
+                      groups: a["groups"] as? Int ?? 1, bias: a["bias"] as? Bool ?? true,
+                      reflectPadding: a["reflect"] as? Bool ?? false)
+    case let n where n.hasPrefix("convtranspose"):
+        func pair(_ key: String, _ d: Int) -> (Int, Int) { (a[key] as? [Int]).map { ($0[0], $0[1]) } ?? (d, d) }
+        return ConvTranspose2d(inChannels: a["cin"] as! Int, outChannels: a["cout"] as! Int, kernelSize: pair("k", 1),
+                               stride: pair("stride", 1), padding: pair("padding", 0), outputPadding: pair("outputPadding", 0),
+                               groups: a["groups"] as? Int ?? 1, bias: a["bias"] as? Bool ?? true, dilation: pair("dilation", 1))
     case let n where n.hasPrefix("conv"):
         func pair(_ key: String, _ d: Int) -> (Int, Int) { (a[key] as? [Int]).map { ($0[0], $0[1]) } ?? (d, d) }
         let padding: Conv2dPadding = a["same"] as? Bool == true ? .same : .explicit(pair("padding", 0).0, pair("padding", 0).1)

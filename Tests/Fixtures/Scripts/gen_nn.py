@@ -92,7 +92,94 @@ layer_case("batchnorm2d_train", bn, torch.randn(4, 3, 5, 5) * 2 + 1, features=3)
 layer_case("batchnorm2d_eval", bn, torch.randn(4, 3, 5, 5), train=False, features=3)
 bn1 = nn.BatchNorm1d(5, momentum=None)
 layer_case("batchnorm1d_cumulative", bn1, torch.randn(8, 5), features=5, cumulative=True)
+layer_case("conv1d", nn.Conv1d(3, 4, 3), torch.randn(2, 3, 9), cin=3, cout=4, k=3)
+layer_case("conv1d_stride_pad_dilation_groups", nn.Conv1d(4, 6, 3, stride=2, padding=2, dilation=2, groups=2),
+           torch.randn(2, 4, 11), cin=4, cout=6, k=3, stride=2, padding=2, dilation=2, groups=2)
+layer_case("conv1d_same_reflect", nn.Conv1d(2, 3, 4, padding="same", padding_mode="reflect", bias=False),
+           torch.randn(1, 2, 8), cin=2, cout=3, k=4, same=True, reflect=True, bias=False)
+layer_case("convtranspose", nn.ConvTranspose2d(3, 2, 3), torch.randn(2, 3, 4, 5), cin=3, cout=2, k=[3, 3])
+layer_case("convtranspose_stride_pad_outpad", nn.ConvTranspose2d(4, 6, (3, 4), stride=(2, 3), padding=(1, 2),
+                                                                  output_padding=(1, 2), groups=2, dilation=(1, 1)),
+           torch.randn(2, 4, 5, 4), cin=4, cout=6, k=[3, 4], stride=[2, 3], padding=[1, 2], outputPadding=[1, 2], groups=2)
+layer_case("convtranspose_dilation_nobias", nn.ConvTranspose2d(2, 3, 2, stride=2, dilation=2, bias=False),
+           torch.randn(1, 2, 3, 3), cin=2, cout=3, k=[2, 2], stride=[2, 2], dilation=[2, 2], bias=False)
 out["layers"] = layers
+
+# Multi-head attention and transformer encoders (dropout 0, so training mode is deterministic).
+transformers = []
+
+
+def grads_of(module):
+    return {k: encode(p.grad) for k, p in module.named_parameters()}
+
+
+def mha_case(name, module, q, k, v, need_weights=True, average=True, **masks):
+    module.train()
+    module.zero_grad()
+    params = {key: encode(val) for key, val in module.state_dict().items()}
+    q, k, v = (t.clone().requires_grad_() for t in (q, k, v))
+    y, w = module(q, k, v, need_weights=need_weights, average_attn_weights=average, **masks)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    transformers.append({
+        "name": name, "kind": "mha", "params": params,
+        "config": {"embed": module.embed_dim, "heads": module.num_heads, "kdim": module.kdim, "vdim": module.vdim,
+                   "batchFirst": module.batch_first, "bias": module.in_proj_bias is not None,
+                   "needWeights": need_weights, "average": average},
+        "inputs": [encode(q), encode(k), encode(v)],
+        "masks": {key: encode(val) for key, val in masks.items() if val is not None},
+        "output": encode(y), "weights": encode(w) if w is not None else None, "upstream": encode(g),
+        "input_grads": [encode(q.grad), encode(k.grad), encode(v.grad)], "param_grads": grads_of(module),
+    })
+
+
+E = 8
+mha_case("mha_self", nn.MultiheadAttention(E, 2), *([torch.randn(5, 3, E)] * 3))
+mha_case("mha_cross_batch_first_padding", nn.MultiheadAttention(E, 4, batch_first=True),
+         torch.randn(2, 4, E), torch.randn(2, 6, E), torch.randn(2, 6, E),
+         key_padding_mask=torch.tensor([[False] * 6, [False, False, False, True, True, True]]))
+mha_case("mha_bool_attn_mask_heads", nn.MultiheadAttention(E, 2, batch_first=True), torch.randn(2, 3, E),
+         torch.randn(2, 5, E), torch.randn(2, 5, E), average=False,
+         attn_mask=torch.tensor([[False, True, False, False, True]] * 3))
+mha_case("mha_float_mask_3d_kdim_vdim_nobias", nn.MultiheadAttention(E, 2, kdim=5, vdim=3, bias=False),
+         torch.randn(4, 2, E), torch.randn(6, 2, 5), torch.randn(6, 2, 3), attn_mask=torch.randn(4, 4, 6))
+mha_case("mha_unbatched_no_weights", nn.MultiheadAttention(E, 2), torch.randn(4, E), torch.randn(3, E),
+         torch.randn(3, E), need_weights=False, key_padding_mask=torch.tensor([False, True, False]))
+
+
+def encoder_case(name, module, x, batch_first, **masks):
+    module.train()
+    module.zero_grad()
+    params = {key: encode(val) for key, val in module.state_dict().items()}
+    x = x.clone().requires_grad_()
+    y = module(x, **masks)
+    g = torch.randn_like(y)
+    (y * g).sum().backward()
+    layer = module.layers[0] if isinstance(module, nn.TransformerEncoder) else module
+    transformers.append({
+        "name": name, "kind": "encoder" if isinstance(module, nn.TransformerEncoder) else "encoder_layer",
+        "params": params,
+        "config": {"dModel": layer.self_attn.embed_dim, "nhead": layer.self_attn.num_heads,
+                   "dimFeedforward": layer.linear1.out_features, "normFirst": layer.norm_first,
+                   "gelu": layer.activation is F.gelu, "batchFirst": batch_first, "eps": layer.norm1.eps,
+                   "numLayers": len(module.layers) if isinstance(module, nn.TransformerEncoder) else 1,
+                   "finalNorm": isinstance(module, nn.TransformerEncoder) and module.norm is not None},
+        "inputs": [encode(x)], "masks": {key: encode(val) for key, val in masks.items() if val is not None},
+        "output": encode(y), "upstream": encode(g), "input_grads": [encode(x.grad)], "param_grads": grads_of(module),
+    })
+
+
+encoder_case("encoder_layer_relu_post_norm", nn.TransformerEncoderLayer(E, 2, 16, dropout=0.0), torch.randn(5, 2, E), False)
+encoder_case("encoder_layer_gelu_pre_norm_padding",
+             nn.TransformerEncoderLayer(E, 4, 12, dropout=0.0, activation="gelu", norm_first=True, batch_first=True),
+             torch.randn(2, 5, E), True, src_key_padding_mask=torch.tensor([[False] * 5, [False, False, False, True, True]]))
+encoder_case("encoder_layer_causal_mask", nn.TransformerEncoderLayer(E, 2, 16, dropout=0.0, batch_first=True, layer_norm_eps=1e-6),
+             torch.randn(2, 4, E), True, src_mask=nn.Transformer.generate_square_subsequent_mask(4))
+encoder_case("encoder_stack_final_norm",
+             nn.TransformerEncoder(nn.TransformerEncoderLayer(E, 2, 16, dropout=0.0, batch_first=True, norm_first=True),
+                                   num_layers=2, norm=nn.LayerNorm(E), enable_nested_tensor=False),
+             torch.randn(3, 4, E), True)
+out["transformers"] = transformers
 
 # Losses: value and gradient with respect to the input.
 losses = []
@@ -215,7 +302,8 @@ out["optimizers"] = {name: trajectory(make) for name, make in optim_cases.items(
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 json.dump(out, open(OUT, "w"), separators=(",", ":"))
-print(f"wrote {OUT}: {len(layers)} layers, {len(losses)} losses, {len(optim_cases)} optimizers")
+print(f"wrote {OUT}: {len(layers)} layers, {len(transformers)} attention modules, {len(losses)} losses, "
+      f"{len(optim_cases)} optimizers")
 
 # Schedulers: the learning rate after construction and after each of 40 steps.
 S = torch.optim.lr_scheduler

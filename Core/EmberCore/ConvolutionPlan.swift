@@ -1,0 +1,151 @@
+// The three GEMM passes of a grouped 2-D convolution (forward, input
+// gradient, weight gradient) on contiguous compute-type tensors. conv2d uses
+// them in that order; conv_transpose2d is the same convolution run backwards
+// (its forward is the input gradient), so both share this one engine.
+
+import EmberKernels
+
+/// Geometry of a grouped convolution from `[n, cin, inH, inW]` to `[n, cout, outH, outW]`
+/// with weight `[cout, cin / groups, kh, kw]`.
+struct ConvolutionPlan {
+    let n: Int, cin: Int, cout: Int, groups: Int
+    let window: Window2D
+    let type: DType
+
+    var cinG: Int { cin / groups }
+    var coutG: Int { cout / groups }
+    /// Rows of the column matrix: one per (input channel, kernel row, kernel column).
+    var k: Int { cinG * window.kh * window.kw }
+    var inPlane: Int { window.inH * window.inW }
+    var outPlane: Int { window.outH * window.outW }
+    var item: Int { type.itemSize }
+    var inputShape: [Int] { [n, cin, window.inH, window.inW] }
+    var outputShape: [Int] { [n, cout, window.outH, window.outW] }
+    var weightShape: [Int] { [cout, cinG, window.kh, window.kw] }
+
+    /// A 1×1, stride-1, unpadded kernel: the columns are the input itself.
+    var isPointwise: Bool {
+        window.kh == 1 && window.kw == 1 && window.sh == 1 && window.sw == 1 && window.ph == 0 && window.pw == 0
+    }
+
+    /// Images per column matrix: several images share one `[k, images·plane]`
+    /// matrix, so each group is one large GEMM instead of one small GEMM per image.
+    var chunk: Int { Swift.max(1, Swift.min(n, (16 << 20) / Swift.max(k * outPlane * item, 1))) }
+
+    private func inputPointer(_ x: Tensor, image: Int, group: Int) -> UnsafeMutableRawPointer {
+        x.rawPointer + ((image * cin + group * cinG) * inPlane) * item
+    }
+
+    private func outputPointer(_ y: Tensor, image: Int, group: Int) -> UnsafeMutableRawPointer {
+        y.rawPointer + ((image * cout + group * coutG) * outPlane) * item
+    }
+
+    private func weightOperand(_ w: Tensor, group: Int, transposed: Bool) -> MatrixOperand {
+        MatrixOperand(pointer: w.rawPointer + group * coutG * k * item, transposed: transposed, ld: Swift.max(k, 1))
+    }
+
+    /// Unfolds `images` images starting at `b0` of group `g` into `cols` (row stride `images·plane`).
+    private func unfold(_ x: Tensor, b0: Int, images: Int, group g: Int, into cols: Tensor) {
+        for i in 0..<images {
+            im2col(type: type, channels: cinG, window, inputPointer(x, image: b0 + i, group: g),
+                   cols.rawPointer + i * outPlane * item, ld: images * outPlane)
+        }
+    }
+
+    /// Moves between `[coutG, images, plane]` rows and the images' output planes of group `g`.
+    private func exchange(_ matrix: Tensor, _ y: Tensor, b0: Int, images: Int, group g: Int, toImages: Bool) {
+        GradMode.noGrad {
+            let rows: Tensor = matrix.view(shape: [coutG, images, outPlane], strides: [images * outPlane, outPlane, 1], offset: 0)
+            let planes = y.narrow(dim: 0, start: b0, length: images).narrow(dim: 1, start: g * coutG, length: coutG)
+                .reshape([images, coutG, outPlane]).permute(1, 0, 2)
+            if toImages { planes.copy_(rows) } else { rows.copy_(planes) }
+        }
+    }
+
+    /// `y = conv(x, w)`, without bias.
+    func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
+        let y = Tensor(uninitializedShape: outputShape, dtype: type)
+        if isPointwise {
+            for b in 0..<n {
+                for g in 0..<groups {
+                    let cols = MatrixOperand(pointer: inputPointer(x, image: b, group: g), transposed: false, ld: Swift.max(outPlane, 1))
+                    gemm(type: type, m: coutG, n: outPlane, k: k, weightOperand(w, group: g, transposed: false), cols,
+                         outputPointer(y, image: b, group: g), ldc: Swift.max(outPlane, 1))
+                }
+            }
+            return y
+        }
+        let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
+        let product = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
+        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
+            let images = Swift.min(chunk, n - b0), ld = Swift.max(images * outPlane, 1)
+            for g in 0..<groups {
+                unfold(x, b0: b0, images: images, group: g, into: cols)
+                gemm(type: type, m: coutG, n: images * outPlane, k: k, weightOperand(w, group: g, transposed: false),
+                     MatrixOperand(pointer: cols.rawPointer, transposed: false, ld: ld), product.rawPointer, ldc: ld)
+                exchange(product, y, b0: b0, images: images, group: g, toImages: true)
+            }
+        }
+        return y
+    }
+
+    /// `dx` for output gradient `gy`: `wᵀ · gy` folded back onto the input planes.
+    func inputGradient(_ gy: Tensor, _ w: Tensor) -> Tensor {
+        let dx = Tensor.zeros(inputShape, dtype: type)
+        if isPointwise {
+            for b in 0..<n {
+                for g in 0..<groups {
+                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: Swift.max(outPlane, 1))
+                    gemm(type: type, m: k, n: outPlane, k: coutG, weightOperand(w, group: g, transposed: true), go,
+                         inputPointer(dx, image: b, group: g), ldc: Swift.max(outPlane, 1))
+                }
+            }
+            return dx
+        }
+        let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
+        let rows = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
+        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
+            let images = Swift.min(chunk, n - b0), ld = Swift.max(images * outPlane, 1)
+            for g in 0..<groups {
+                exchange(rows, gy, b0: b0, images: images, group: g, toImages: false)
+                gemm(type: type, m: k, n: images * outPlane, k: coutG, weightOperand(w, group: g, transposed: true),
+                     MatrixOperand(pointer: rows.rawPointer, transposed: false, ld: ld), cols.rawPointer, ldc: ld)
+                for i in 0..<images {
+                    col2im(type: type, channels: cinG, window, cols.rawPointer + i * outPlane * item,
+                           inputPointer(dx, image: b0 + i, group: g), ld: ld)
+                }
+            }
+        }
+        return dx
+    }
+
+    /// `dw` for input `x` and output gradient `gy`: `gy · colsᵀ`, summed over images.
+    func weightGradient(_ x: Tensor, _ gy: Tensor) -> Tensor {
+        let dw = Tensor.zeros(weightShape, dtype: type)
+        if isPointwise {
+            for b in 0..<n {
+                for g in 0..<groups {
+                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: Swift.max(outPlane, 1))
+                    let xt = MatrixOperand(pointer: inputPointer(x, image: b, group: g), transposed: true, ld: Swift.max(outPlane, 1))
+                    gemm(type: type, m: coutG, n: k, k: outPlane, go, xt, beta: 1,
+                         dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
+                }
+            }
+            return dw
+        }
+        let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
+        let rows = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
+        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
+            let images = Swift.min(chunk, n - b0), ld = Swift.max(images * outPlane, 1)
+            for g in 0..<groups {
+                exchange(rows, gy, b0: b0, images: images, group: g, toImages: false)
+                unfold(x, b0: b0, images: images, group: g, into: cols)
+                gemm(type: type, m: coutG, n: k, k: images * outPlane,
+                     MatrixOperand(pointer: rows.rawPointer, transposed: false, ld: ld),
+                     MatrixOperand(pointer: cols.rawPointer, transposed: true, ld: ld), beta: 1,
+                     dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
+            }
+        }
+        return dw
+    }
+}
