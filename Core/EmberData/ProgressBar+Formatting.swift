@@ -51,11 +51,13 @@ struct ProgressLine {
         return fields.joined(separator: "  ")
     }
 
-    /// Four decimals (accuracies, losses), or three significant digits for
-    /// small values such as learning rates: "0.9000", "0.002", "3e-05".
+    /// About five significant digits for the usual range (accuracies,
+    /// losses, errors), three for small values such as learning rates:
+    /// "0.9000", "12.3457", "3815.0", "0.002", "3e-05".
     static func metric(_ value: Double) -> String {
-        value == 0 || Swift.abs(value) >= 0.01 || !value.isFinite
-            ? String(format: "%.4f", value) : String(format: "%.3g", value)
+        let magnitude = Swift.abs(value)
+        if magnitude >= 100 || !value.isFinite { return String(format: "%.1f", value) }
+        return value == 0 || magnitude >= 0.01 ? String(format: "%.4f", value) : String(format: "%.3g", value)
     }
 
     /// "4.2s" under a minute, then "3:07" and "1:02:03".

@@ -41,12 +41,12 @@ final class FakeConsole {
             bar.update(items: 32, loss: loss)
         }
         #expect(console.take() == "epoch 1 10/10 (100%)  loss 0.3500  32.0 img/s\n")
-        bar.update(0, metrics: ["val acc": 0.9, "lr": 0.002])
+        bar.update(0, metrics: ["val acc": 0.9, "lr": 0.002, "mse": 3815.04791])
         bar.log("checkpoint saved")
         #expect(console.take() == "checkpoint saved\n")
         console.now = 12.5
         bar.finish()
-        #expect(console.take() == "epoch 1 10/10 (100%)  loss 0.3500  val acc 0.9000  lr 0.002  25.6 img/s  done in 12.5s\n")
+        #expect(console.take() == "epoch 1 10/10 (100%)  loss 0.3500  val acc 0.9000  lr 0.002  mse 3815.0  25.6 img/s  done in 12.5s\n")
         bar.finish()
         bar.update(items: 32, loss: 1)
         #expect(console.take() == "")
@@ -62,18 +62,18 @@ final class FakeConsole {
         bar.update(loss: 0.5)
         #expect(console.take() == "", "redraws wait for redrawInterval (0.1 s)")
         console.now = 1.0
-        bar.update(loss: 0, metrics: ["lr": 0.1])
-        let third = "\rtrain [###############.....] 3/4  loss 0.5000  lr 0.1000  3.0 it/s  ETA 0.3s\u{1B}[K"
+        bar.update(loss: 0, metrics: ["lr": 0.1, "grad norm": 3e-05])
+        let third = "\rtrain [###############.....] 3/4  loss 0.5000  lr 0.1000  grad norm 3e-05  3.0 it/s  ETA 0.3s\u{1B}[K"
         #expect(console.take() == third)
         bar.log("note")
         #expect(console.take() == "\r\u{1B}[Knote\n" + third)
         console.now = 1.05
         bar.update(loss: 0.5)
-        #expect(console.take() == "\rtrain [####################] 4/4  loss 0.5000  lr 0.1000  3.8 it/s\u{1B}[K",
+        #expect(console.take() == "\rtrain [####################] 4/4  loss 0.5000  lr 0.1000  grad norm 3e-05  3.8 it/s\u{1B}[K",
                 "the last step is always drawn")
         console.now = 2
         bar.finish()
-        #expect(console.take() == "\rtrain [####################] 4/4  loss 0.5000  lr 0.1000  2.0 it/s  done in 2.0s\u{1B}[K\n")
+        #expect(console.take() == "\rtrain [####################] 4/4  loss 0.5000  lr 0.1000  grad norm 3e-05  2.0 it/s  done in 2.0s\u{1B}[K\n")
         bar.finish()
         #expect(console.take() == "")
     }
