@@ -53,8 +53,11 @@ public enum Sampler {
 /// for batch in loader { let (x, y) = (batch[0], batch[1]) ... }
 /// ```
 public struct DataLoader<D>: Sequence {
+    /// The examples, read by index or as a stream.
     public let dataset: D
+    /// Examples per batch (the last one may be smaller unless `dropLast`).
     public let batchSize: Int
+    /// Whether a final batch smaller than `batchSize` is dropped.
     public let dropLast: Bool
     /// The index order; `.sequential` for iterable datasets.
     public let sampler: Sampler
