@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev pkg-config
 
-.PHONY: setup build test bench demo digits fixtures clean
+.PHONY: setup build test bench demo digits regression fixtures clean
 
 CACHE ?= $(HOME)/.cache/ember
 
@@ -42,6 +42,21 @@ $(CACHE)/digits.csv:
 
 digits: setup $(CACHE)/digits.csv
 	$(SWIFT) run -c release train-digits $(CACHE)/digits.csv
+
+# scikit-learn's diabetes regression data (space-separated), from the same
+# wheel; downloaded only when no wheel is cached yet.
+$(CACHE)/diabetes_target.csv:
+	mkdir -p $(CACHE)/wheels
+	ls $(CACHE)/wheels/scikit_learn-*.whl >/dev/null 2>&1 || \
+	  python3 -m pip download --no-deps --only-binary=:all: -d $(CACHE)/wheels scikit-learn
+	python3 -c "import glob, gzip, zipfile; w = zipfile.ZipFile(sorted(glob.glob('$(CACHE)/wheels/scikit_learn-*.whl'))[-1]); \
+	  [open('$(CACHE)/' + n + '.csv.tmp', 'wb').write(gzip.decompress(w.read('sklearn/datasets/data/' + n + '.csv.gz'))) \
+	   for n in ('diabetes_data_raw', 'diabetes_target')]"
+	mv $(CACHE)/diabetes_data_raw.csv.tmp $(CACHE)/diabetes_data_raw.csv
+	mv $(CACHE)/diabetes_target.csv.tmp $(CACHE)/diabetes_target.csv
+
+regression: setup $(CACHE)/diabetes_target.csv
+	$(SWIFT) run -c release fit-diabetes $(CACHE)/diabetes_data_raw.csv $(CACHE)/diabetes_target.csv
 
 # Regenerates the PyTorch reference values (needs torch; never run by CI).
 fixtures:

@@ -38,6 +38,7 @@ let package = Package(
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
         .executable(name: "train-digits", targets: ["train-digits"]),
+        .executable(name: "fit-diabetes", targets: ["fit-diabetes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -96,6 +97,11 @@ let package = Package(
             name: "train-digits",
             dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData"],
             path: "Examples/train-digits"
+        ),
+        .executableTarget(
+            name: "fit-diabetes",
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData"],
+            path: "Examples/fit-diabetes"
         ),
         .executableTarget(
             name: "EmberBenchmarks",

@@ -18,7 +18,7 @@ public protocol Dataset {
 }
 
 /// Rows of equal-length tensors, like `torch.utils.data.TensorDataset`.
-public struct TensorDataset: Dataset {
+public struct TensorDataset: Dataset, Sendable {
     public let tensors: [Tensor]
 
     public init(_ tensors: Tensor...) { self.init(tensors) }
@@ -50,6 +50,8 @@ public struct Subset<Base: Dataset>: Dataset {
     public var count: Int { indices.count }
     public func example(at index: Int) -> [Tensor] { base.example(at: indices[index]) }
 }
+
+extension Subset: Sendable where Base: Sendable {}
 
 /// Splits a dataset into non-overlapping subsets of the given lengths, with a
 /// permutation from `generator` (`torch.utils.data.random_split`).

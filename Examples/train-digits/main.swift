@@ -86,20 +86,19 @@ func run() throws {
     let scheduler = CosineAnnealingLR(optimizer, tMax: epochs)
     let start = Date()
     for epoch in 1...epochs {
-        var total = 0.0, batches = 0
-        for batch in DataLoader(train, batchSize: 64, shuffle: true, generator: Generator(seed: UInt64(epoch))) {
+        let loader = DataLoader(train, batchSize: 64, shuffle: true, generator: Generator(seed: UInt64(epoch)))
+        // One line per epoch: redrawn in place on a terminal, printed once when piped.
+        let bar = ProgressBar(total: loader.count, description: "epoch \(epoch)/\(epochs)", unit: "img")
+        for batch in loader {
             let loss = Functional.crossEntropy(model(batch[0]), batch[1])
             optimizer.zeroGrad()
             loss.backward()
             optimizer.step()
-            total += loss.item()
-            batches += 1
+            bar.update(items: batch[0].shape[0], loss: loss.item())
         }
         scheduler.step()
-        if epoch % 5 == 0 || epoch == epochs {
-            let acc = accuracy(model, validation[0], validation[1])
-            print("epoch \(epoch): train loss \(String(format: "%.4f", total / Double(batches))), validation accuracy \(String(format: "%.2f", acc * 100))%")
-        }
+        bar.update(0, metrics: ["val acc": accuracy(model, validation[0], validation[1])])
+        bar.finish()
     }
     let acc = accuracy(model, validation[0], validation[1])
     print("final validation accuracy: \(String(format: "%.2f", acc * 100))% (\(validation[0].shape[0]) images), \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
