@@ -69,21 +69,21 @@ let package = Package(
         ),
         .target(
             name: "EmberNN",
-            dependencies: ["EmberCore"],
+            dependencies: ["EmberCore", "EmberKernels"],
             path: "Core/EmberNN",
             exclude: ["README.md"],
             swiftSettings: optimize
         ),
         .target(
             name: "EmberOptim",
-            dependencies: ["EmberCore", "EmberNN"],
+            dependencies: ["EmberCore", "EmberNN", "EmberKernels"],
             path: "Core/EmberOptim",
             exclude: ["README.md"],
             swiftSettings: optimize
         ),
         .target(
             name: "EmberData",
-            dependencies: ["EmberCore"],
+            dependencies: ["EmberCore", "EmberKernels"],
             path: "Core/EmberData",
             exclude: ["README.md"],
             swiftSettings: optimize
