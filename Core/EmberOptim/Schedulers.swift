@@ -18,7 +18,7 @@ open class LRScheduler {
     /// Each group's learning rate when the schedule started (`initial_lr`).
     public let baseLRs: [Double]
     /// The epoch counter (`last_epoch`).
-    public private(set) var lastEpoch = -1
+    public internal(set) var lastEpoch = -1
 
     public init(_ optimizer: Optimizer) {
         self.optimizer = optimizer
@@ -34,10 +34,26 @@ open class LRScheduler {
     /// The rates for `lastEpoch`, given the current ones.
     open func computeLRs(current: [Double]) -> [Double] { current }
 
+    /// The rates for `lastEpoch` from the base rates alone (PyTorch's
+    /// `_get_closed_form_lr`), or nil where the schedule has no closed form.
+    open func closedFormLRs() -> [Double]? { nil }
+
     /// Advances one epoch and sets the new rates.
-    public func step() {
+    open func step() {
         lastEpoch += 1
-        let lrs = computeLRs(current: optimizer.paramGroups.map(\.lr))
+        setLRs(computeLRs(current: optimizer.paramGroups.map(\.lr)))
+    }
+
+    /// Jumps to `epoch`, by the closed form where there is one (PyTorch's `_update_lr(epoch)`).
+    func jump(to epoch: Int) {
+        lastEpoch = epoch
+        setLRs(closedFormLRs() ?? computeLRs(current: optimizer.paramGroups.map(\.lr)))
+    }
+
+    /// Takes back the step made at construction, for a scheduler inside a `SequentialLR`.
+    func undoInitialStep() { lastEpoch -= 1 }
+
+    private func setLRs(_ lrs: [Double]) {
         for (i, lr) in lrs.enumerated() { optimizer.paramGroups[i].lr = lr }
     }
 
@@ -56,6 +72,9 @@ public final class StepLR: LRScheduler {
     public override func computeLRs(current: [Double]) -> [Double] {
         lastEpoch == 0 || lastEpoch % stepSize != 0 ? current : current.map { $0 * gamma }
     }
+    public override func closedFormLRs() -> [Double]? {
+        baseLRs.map { $0 * pow(gamma, Double(lastEpoch / stepSize)) }
+    }
 }
 
 /// Multiplies the rate by `gamma` at each milestone epoch.
@@ -70,6 +89,10 @@ public final class MultiStepLR: LRScheduler {
         let hits = milestones.filter { $0 == lastEpoch }.count
         return hits == 0 ? current : current.map { $0 * pow(gamma, Double(hits)) }
     }
+    public override func closedFormLRs() -> [Double]? {
+        let passed = milestones.filter { $0 <= lastEpoch }.count
+        return baseLRs.map { $0 * pow(gamma, Double(passed)) }
+    }
 }
 
 /// Multiplies the rate by `gamma` every epoch.
@@ -83,6 +106,7 @@ public final class ExponentialLR: LRScheduler {
     public override func computeLRs(current: [Double]) -> [Double] {
         lastEpoch == 0 ? current : current.map { $0 * gamma }
     }
+    public override func closedFormLRs() -> [Double]? { baseLRs.map { $0 * pow(gamma, Double(lastEpoch)) } }
 }
 
 /// Cosine annealing from the base rate to `etaMin` over `tMax` epochs.
@@ -103,6 +127,9 @@ public final class CosineAnnealingLR: LRScheduler {
             (1 + cos(Double.pi * e / t)) / (1 + cos(Double.pi * (e - 1) / t)) * (lr - etaMin) + etaMin
         }
     }
+    public override func closedFormLRs() -> [Double]? {
+        baseLRs.map { etaMin + ($0 - etaMin) * (1 + cos(Double.pi * Double(lastEpoch) / Double(tMax))) / 2 }
+    }
 }
 
 /// Scales the rate linearly from `startFactor` to `endFactor` over `totalIters` epochs.
@@ -122,6 +149,10 @@ public final class LinearLR: LRScheduler {
             / (Double(totalIters) * startFactor + Double(lastEpoch - 1) * (endFactor - startFactor))
         return current.map { $0 * ratio }
     }
+    public override func closedFormLRs() -> [Double]? {
+        let progress = Double(Swift.min(totalIters, lastEpoch)) / Double(totalIters)
+        return baseLRs.map { $0 * (startFactor + (endFactor - startFactor) * progress) }
+    }
 }
 
 /// The base rate times `lambda(epoch)`.
@@ -135,21 +166,42 @@ public final class LambdaLR: LRScheduler {
     public override func computeLRs(current: [Double]) -> [Double] { baseLRs.map { $0 * lambda(lastEpoch) } }
 }
 
-/// The one-cycle policy: warm up to `maxLR`, then anneal far below the start
-/// (learning rate only; momentum is not cycled).
+/// The one-cycle policy: warm up to `maxLR`, then anneal far below the start.
+/// With `cycleMomentum` the momentum (or Adam's β₁) moves the opposite way,
+/// between `maxMomentum` and `baseMomentum`.
+///
+/// ```swift
+/// let scheduler = OneCycleLR(optimizer, maxLR: 0.1, totalSteps: epochs * loader.count)
+/// // after every optimizer step: scheduler.step()
+/// ```
 public final class OneCycleLR: LRScheduler {
     public enum Anneal: Sendable { case cos, linear }
     let maxLRs: [Double], totalSteps: Int, pctStart: Double, anneal: Anneal
     let divFactor: Double, finalDivFactor: Double, threePhase: Bool
+    let cycleMomentum: Bool, baseMomentum: Double, maxMomentum: Double
+    /// The option that holds the momentum: "beta1" for Adam-style optimizers, else "momentum".
+    let momentumKey: String
 
     public init(_ optimizer: Optimizer, maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, anneal: Anneal = .cos,
+                cycleMomentum: Bool = true, baseMomentum: Double = 0.85, maxMomentum: Double = 0.95,
                 divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false) {
+        precondition(totalSteps > 0, "OneCycleLR: expected a positive total_steps, got \(totalSteps)")
+        precondition(pctStart >= 0 && pctStart <= 1, "OneCycleLR: expected pct_start between 0 and 1, got \(pctStart)")
         (self.maxLRs, self.totalSteps, self.pctStart, self.anneal) =
             (Array(repeating: maxLR, count: optimizer.paramGroups.count), totalSteps, pctStart, anneal)
         (self.divFactor, self.finalDivFactor, self.threePhase) = (divFactor, finalDivFactor, threePhase)
-        for g in optimizer.paramGroups.indices {
+        (self.cycleMomentum, self.baseMomentum, self.maxMomentum) = (cycleMomentum, baseMomentum, maxMomentum)
+        let groups = optimizer.paramGroups
+        let key = groups.allSatisfy { $0.options["beta1"] != nil } ? "beta1" : "momentum"
+        momentumKey = key
+        if cycleMomentum {
+            precondition(groups.allSatisfy { $0.options[key] != nil },
+                         "OneCycleLR: optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+        }
+        for g in groups.indices {
             optimizer.paramGroups[g].options["initial_lr"] = maxLR / divFactor
             optimizer.paramGroups[g].lr = maxLR / divFactor
+            if cycleMomentum { optimizer.paramGroups[g].options[key] = maxMomentum }
         }
         super.init(optimizer)
         start()
@@ -163,27 +215,77 @@ public final class OneCycleLR: LRScheduler {
     }
 
     public override func computeLRs(current: [Double]) -> [Double] {
-        precondition(lastEpoch < totalSteps,
+        precondition(lastEpoch <= totalSteps,
                      "OneCycleLR: tried to step \(lastEpoch) times; the total number of steps is \(totalSteps)")
-        let step = Double(lastEpoch)
-        return zip(baseLRs, maxLRs).map { initial, maxLR in
+        let step = Double(lastEpoch), total = Double(totalSteps)
+        let (high, low) = (maxMomentum, baseMomentum)
+        return zip(baseLRs, maxLRs).enumerated().map { g, rates in
+            let (initial, maxLR) = rates
             let minLR = initial / finalDivFactor
-            var phases: [(end: Double, from: Double, to: Double)]
-            if threePhase {
-                phases = [(pctStart * Double(totalSteps) - 1, initial, maxLR),
-                          (2 * pctStart * Double(totalSteps) - 2, maxLR, initial),
-                          (Double(totalSteps) - 1, initial, minLR)]
-            } else {
-                phases = [(pctStart * Double(totalSteps) - 1, initial, maxLR), (Double(totalSteps) - 1, maxLR, minLR)]
-            }
+            let phases: [(end: Double, lr: (Double, Double), momentum: (Double, Double))] = threePhase
+                ? [(pctStart * total - 1, (initial, maxLR), (high, low)),
+                   (2 * pctStart * total - 2, (maxLR, initial), (low, high)),
+                   (total - 1, (initial, minLR), (high, high))]
+                : [(pctStart * total - 1, (initial, maxLR), (high, low)),
+                   (total - 1, (maxLR, minLR), (low, high))]
             var startStep = 0.0
             for (i, phase) in phases.enumerated() {
                 if step <= phase.end || i == phases.count - 1 {
-                    return annealed(phase.from, phase.to, (step - startStep) / (phase.end - startStep))
+                    let pct = (step - startStep) / (phase.end - startStep)
+                    if cycleMomentum {
+                        optimizer.paramGroups[g].options[momentumKey] = annealed(phase.momentum.0, phase.momentum.1, pct)
+                    }
+                    return annealed(phase.lr.0, phase.lr.1, pct)
                 }
                 startStep = phase.end
             }
-            return current[0]
+            return current[g]
+        }
+    }
+}
+
+/// Runs schedulers one after another, switching at each milestone, like
+/// `torch.optim.lr_scheduler.SequentialLR`: warmup, then decay.
+///
+/// ```swift
+/// let warmup = LinearLR(optimizer, startFactor: 0.1, totalIters: 5)
+/// let decay = CosineAnnealingLR(optimizer, tMax: 95)
+/// let scheduler = SequentialLR(optimizer, schedulers: [warmup, decay], milestones: [5])
+/// ```
+public final class SequentialLR: LRScheduler {
+    public let schedulers: [LRScheduler]
+    public let milestones: [Int]
+
+    public init(_ optimizer: Optimizer, schedulers: [LRScheduler], milestones: [Int]) {
+        precondition(!schedulers.isEmpty, "SequentialLR expects at least one scheduler, but got no scheduler.")
+        precondition(schedulers.allSatisfy { $0.optimizer === optimizer },
+                     "SequentialLR expects all schedulers to belong to the same optimizer")
+        precondition(milestones.count == schedulers.count - 1,
+                     "SequentialLR expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers \(schedulers.count) and the number of milestones to be equal to \(milestones.count)")
+        (self.schedulers, self.milestones) = (schedulers, milestones)
+        super.init(optimizer)
+        for g in optimizer.paramGroups.indices {
+            optimizer.paramGroups[g].lr = optimizer.paramGroups[g].options["initial_lr"]!
+        }
+        undoInitialStep()
+        lastEpoch = 0
+        schedulers[activeIndex(0)].step()
+    }
+
+    /// The scheduler in charge at `epoch`: PyTorch's `bisect_right(milestones, epoch)`.
+    private func activeIndex(_ epoch: Int) -> Int { milestones.filter { $0 <= epoch }.count }
+
+    override func undoInitialStep() {
+        for scheduler in schedulers { scheduler.undoInitialStep() }
+    }
+
+    public override func step() {
+        lastEpoch += 1
+        let i = activeIndex(lastEpoch)
+        if i > 0 && milestones[i - 1] == lastEpoch {
+            schedulers[i].jump(to: 0)
+        } else {
+            schedulers[i].step()
         }
     }
 }

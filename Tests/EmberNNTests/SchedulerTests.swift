@@ -24,6 +24,19 @@ private func makeScheduler(_ name: String, _ opt: Optimizer) -> (Int) -> Void {
     case "onecycle_linear_three":
         let s = OneCycleLR(opt, maxLR: 0.3, totalSteps: 50, pctStart: 0.25, anneal: .linear, threePhase: true)
         return { _ in s.step() }
+    case "sequential_warmup_cosine":
+        let s = SequentialLR(opt, schedulers: [LinearLR(opt, startFactor: 0.1, totalIters: 5),
+                                               CosineAnnealingLR(opt, tMax: 30, etaMin: 0.002)], milestones: [5])
+        return { _ in s.step() }
+    case "sequential_three":
+        let s = SequentialLR(opt, schedulers: [LinearLR(opt, startFactor: 0.5, endFactor: 1, totalIters: 3),
+                                               StepLR(opt, stepSize: 4, gamma: 0.5), ExponentialLR(opt, gamma: 0.9)],
+                             milestones: [3, 15])
+        return { _ in s.step() }
+    case "sequential_multistep_lambda":
+        let s = SequentialLR(opt, schedulers: [MultiStepLR(opt, milestones: [2, 4], gamma: 0.5),
+                                               LambdaLR(opt) { 1 / (1 + Double($0)) }], milestones: [10])
+        return { _ in s.step() }
     case "plateau":
         let metrics = (schedulerFixture["plateau_metrics"] as! [String]).map { Double($0)! }
         let s = ReduceLROnPlateau(opt, factor: 0.5, patience: 2, cooldown: 1)
@@ -43,6 +56,23 @@ func schedulerMatchesTorch(_ name: String) {
         got.append(opt.paramGroups[0].lr)
     }
     #expect(got == expected, "\(name)")
+}
+
+@Test("one-cycle momentum equals PyTorch's", arguments: ["sgd", "adam"])
+func oneCycleMomentumMatchesTorch(_ name: String) {
+    let expected = (schedulerFixture["onecycle_momentum"] as! [String: [String: [String]]])[name]!
+    let param = Tensor.zeros([1]).requiresGrad_()
+    let opt: Optimizer = name == "sgd" ? SGD([param], lr: 0.1, momentum: 0.9) : Adam([param], lr: 0.1)
+    let key = name == "sgd" ? "momentum" : "beta1"
+    let s = OneCycleLR(opt, maxLR: 0.2, totalSteps: 30, pctStart: 0.4, baseMomentum: 0.8, maxMomentum: 0.9)
+    var lrs = [opt.paramGroups[0].lr], momenta = [opt.paramGroups[0].options[key]!]
+    for _ in 0..<29 {
+        s.step()
+        lrs.append(opt.paramGroups[0].lr)
+        momenta.append(opt.paramGroups[0].options[key]!)
+    }
+    #expect(lrs == expected["lr"]!.map { Double($0)! })
+    #expect(momenta == expected["momentum"]!.map { Double($0)! })
 }
 
 @Test func clipGradNormScalesAllGradientsTogether() {

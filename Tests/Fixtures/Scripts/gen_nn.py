@@ -336,6 +336,33 @@ out["schedulers"] = {
                                                                 anneal_strategy="linear", three_phase=True,
                                                                 cycle_momentum=False)),
     "plateau": lr_sequence(lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=1), plateau_metrics),
+    "sequential_warmup_cosine": lr_sequence(lambda o: S.SequentialLR(
+        o, [S.LinearLR(o, start_factor=0.1, total_iters=5), S.CosineAnnealingLR(o, T_max=30, eta_min=0.002)],
+        milestones=[5])),
+    "sequential_three": lr_sequence(lambda o: S.SequentialLR(
+        o, [S.LinearLR(o, start_factor=0.5, end_factor=1.0, total_iters=3), S.StepLR(o, step_size=4, gamma=0.5),
+            S.ExponentialLR(o, gamma=0.9)], milestones=[3, 15])),
+    "sequential_multistep_lambda": lr_sequence(lambda o: S.SequentialLR(
+        o, [S.MultiStepLR(o, milestones=[2, 4], gamma=0.5), S.LambdaLR(o, lambda e: 1.0 / (1 + e))], milestones=[10])),
+}
+
+
+# One-cycle momentum: the momentum (SGD) or beta1 (Adam) after each step.
+def momentum_sequence(make_opt, key):
+    opt = make_opt([torch.zeros(1, requires_grad=True)])
+    sched = S.OneCycleLR(opt, max_lr=0.2, total_steps=30, pct_start=0.4, base_momentum=0.8, max_momentum=0.9)
+    read = (lambda: opt.param_groups[0]["betas"][0]) if key == "beta1" else (lambda: opt.param_groups[0]["momentum"])
+    seq = [(opt.param_groups[0]["lr"], read())]
+    for _ in range(29):
+        opt.step()
+        sched.step()
+        seq.append((opt.param_groups[0]["lr"], read()))
+    return {"lr": [repr(a) for a, _ in seq], "momentum": [repr(b) for _, b in seq]}
+
+
+out["onecycle_momentum"] = {
+    "sgd": momentum_sequence(lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9), "momentum"),
+    "adam": momentum_sequence(lambda ps: torch.optim.Adam(ps, lr=0.1), "beta1"),
 }
 out["plateau_metrics"] = [repr(m) for m in plateau_metrics]
 json.dump(out, open(OUT, "w"), separators=(",", ":"))
