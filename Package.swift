@@ -105,7 +105,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EmberBenchmarks",
-            dependencies: ["EmberCore", "COpenBLAS"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "COpenBLAS"],
             path: "Benchmarks/EmberBenchmarks",
             swiftSettings: optimize
         ),

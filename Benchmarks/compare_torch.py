@@ -56,7 +56,72 @@ def run_torch(threads, filt):
     bench("sum last dim 4096x4096", lambda: m.sum(-1), (nbytes, "GB/s"), r, filt)
     bench("softmax last dim 4096x4096", lambda: m.softmax(-1), (2 * nbytes, "GB/s"), r, filt)
     bench("transpose contiguous 4096x4096", lambda: m.t().contiguous(), (2 * nbytes, "GB/s"), r, filt)
+    run_training_cases(r, filt)
     return r
+
+
+def run_training_cases(r, filt):
+    """Core II's cases, as in Benchmarks/EmberBenchmarks/Cases+Training.swift."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
+    opt = torch.optim.Adam(mlp.parameters(), lr=1e-3)
+    x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
+
+    def step(model, opt, x, y):
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+    bench("mlp 784-1024-1024-10 train step bs128", lambda: step(mlp, opt, x, y), None, r, filt)
+
+    cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+                        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 4 * 4, 64), nn.ReLU(), nn.Dropout(0.2),
+                        nn.Linear(64, 10))
+    copt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
+    xd, yd = torch.randn(64, 1, 8, 8), torch.randint(0, 10, (64,))
+    bench("digits cnn train step bs64", lambda: step(cnn, copt, xd, yd), None, r, filt)
+
+    conv = nn.Conv2d(64, 64, 3, padding=1)
+    xc, gc = torch.randn(8, 64, 56, 56).requires_grad_(), torch.randn(8, 64, 56, 56)
+
+    def conv_step():
+        conv.zero_grad()
+        xc.grad = None
+        conv(xc).backward(gc)
+    bench("conv2d 3x3 64->64 8x64x56x56 fwd+bwd", conv_step, None, r, filt)
+
+    dw = nn.Conv2d(144, 144, 3, padding=1, groups=144)
+    xw = torch.randn(8, 144, 56, 56)
+
+    def depthwise():
+        with torch.no_grad():
+            dw(xw)
+    bench("depthwise 3x3 8x144x56x56 fwd", depthwise, None, r, filt)
+
+    bn = nn.BatchNorm2d(64)
+    xb, gb = torch.randn(8, 64, 112, 112).requires_grad_(), torch.randn(8, 64, 112, 112)
+
+    def bn_step():
+        bn.zero_grad()
+        xb.grad = None
+        F.relu(bn(xb)).backward(gb)
+    bench("batchnorm2d+relu 8x64x112x112 fwd+bwd", bn_step, None, r, filt)
+
+    ln = nn.LayerNorm(768)
+    xl = torch.randn(64, 128, 768)
+
+    def ln_gelu():
+        with torch.no_grad():
+            F.gelu(ln(xl))
+    bench("layernorm+gelu 64x128x768 fwd", ln_gelu, None, r, filt)
+
+    q, k, v = (torch.randn(8, 12, 128, 64).requires_grad_() for _ in range(3))
+    gq = torch.randn(8, 12, 128, 64)
+
+    def sdpa():
+        q.grad = k.grad = v.grad = None
+        F.scaled_dot_product_attention(q, k, v).backward(gq)
+    bench("sdpa 8x12x128x64 fwd+bwd", sdpa, None, r, filt)
 
 
 def run_ember(binary, threads, filt):

@@ -65,6 +65,8 @@ do {
     bench("transpose contiguous 4096x4096", rate: (2 * bytes, "GB/s")) { _ = m.t().contiguous() }
 }
 
+if options.filter == "scratch" { runScratch() } else { runTrainingCases() }
+
 // The same products straight through OpenBLAS on its own threads, to show what
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).
 // Last, because OpenBLAS's idle threads spin for a while after each call.

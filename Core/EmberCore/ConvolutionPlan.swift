@@ -28,6 +28,9 @@ struct ConvolutionPlan {
         window.kh == 1 && window.kw == 1 && window.sh == 1 && window.sw == 1 && window.ph == 0 && window.pw == 0
     }
 
+    /// One filter per channel: direct loops beat a GEMM with one output row.
+    var isDepthwise: Bool { groups == cin && cin == cout }
+
     /// Images per column matrix: several images share one `[k, images·plane]`
     /// matrix, so each group is one large GEMM instead of one small GEMM per image.
     var chunk: Int { Swift.max(1, Swift.min(n, (16 << 20) / Swift.max(k * outPlane * item, 1))) }
@@ -65,6 +68,10 @@ struct ConvolutionPlan {
     /// `y = conv(x, w)`, without bias.
     func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
         let y = Tensor(uninitializedShape: outputShape, dtype: type)
+        if isDepthwise {
+            depthwiseConv2d(type: type, n: n, c: cin, window, x.rawPointer, w.rawPointer, y.rawPointer)
+            return y
+        }
         if isPointwise {
             for b in 0..<n {
                 for g in 0..<groups {
@@ -91,6 +98,11 @@ struct ConvolutionPlan {
 
     /// `dx` for output gradient `gy`: `wᵀ · gy` folded back onto the input planes.
     func inputGradient(_ gy: Tensor, _ w: Tensor) -> Tensor {
+        if isDepthwise {
+            let dx = Tensor(uninitializedShape: inputShape, dtype: type)
+            depthwiseConv2dInputGradient(type: type, n: n, c: cin, window, gy.rawPointer, w.rawPointer, dx.rawPointer)
+            return dx
+        }
         let dx = Tensor.zeros(inputShape, dtype: type)
         if isPointwise {
             for b in 0..<n {
@@ -121,6 +133,11 @@ struct ConvolutionPlan {
 
     /// `dw` for input `x` and output gradient `gy`: `gy · colsᵀ`, summed over images.
     func weightGradient(_ x: Tensor, _ gy: Tensor) -> Tensor {
+        if isDepthwise {
+            let dw = Tensor(uninitializedShape: weightShape, dtype: type)
+            depthwiseConv2dWeightGradient(type: type, n: n, c: cin, window, x.rawPointer, gy.rawPointer, dw.rawPointer)
+            return dw
+        }
         let dw = Tensor.zeros(weightShape, dtype: type)
         if isPointwise {
             for b in 0..<n {

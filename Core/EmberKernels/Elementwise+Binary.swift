@@ -4,6 +4,8 @@
 /// Arithmetic binary ops.
 package enum BinaryOp: Sendable {
     case add, sub, mul, div, floorDivide, remainder, pow, minimum, maximum
+    /// ReLU's backward in one pass: `b > 0 ? a : 0` (a the gradient, b the output).
+    case thresholdBackward
 }
 
 /// Comparison ops; results are bool.
@@ -39,6 +41,9 @@ struct MinimumOp<T: NumericTensorElement>: ElementFunction2 {
 }
 struct MaximumOp<T: NumericTensorElement>: ElementFunction2 {
     @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { T._maximum(a, b) }
+}
+struct ThresholdBackwardOp<T: NumericTensorElement>: ElementFunction2 {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { b > T.zero ? a : T.zero }
 }
 struct TrueDivideOp<T: FloatTensorElement>: ElementFunction2 {
     @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a / b }
@@ -88,6 +93,7 @@ func binaryTyped<T: NumericTensorElement>(
     case .pow: map2(loop, a, b, r, PowOp<T>())
     case .minimum: map2(loop, a, b, r, MinimumOp<T>())
     case .maximum: map2(loop, a, b, r, MaximumOp<T>())
+    case .thresholdBackward: map2(loop, a, b, r, ThresholdBackwardOp<T>())
     }
 }
 

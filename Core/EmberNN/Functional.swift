@@ -22,18 +22,13 @@ public enum Functional {
     }
 
     /// Normalizes over the trailing `normalizedShape` dims (biased variance).
+    ///
+    /// ```swift
+    /// let y = Functional.layerNorm(x, normalizedShape: [768], weight: gamma, bias: beta)
+    /// ```
     public static func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
                                  eps: Double = 1e-5) -> Tensor {
-        precondition(Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
-                     "layer_norm: input of shape \(x.shape) does not end with normalized shape \(normalizedShape)")
-        let dims = Array((x.rank - normalizedShape.count)..<x.rank)
-        let mean = x.mean(dims: dims, keepDim: true)
-        let centered = x - mean
-        let variance = centered.mul(centered).mean(dims: dims, keepDim: true)
-        var y = centered * variance.add(eps).rsqrt()
-        if let weight { y = y * weight }
-        if let bias { y = y + bias }
-        return y
+        x.layerNorm(normalizedShape, weight: weight, bias: bias, eps: eps)
     }
 
     /// Zeroes elements with probability `p` and scales the rest by 1/(1-p) when training.

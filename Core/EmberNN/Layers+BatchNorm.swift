@@ -34,36 +34,14 @@ public class BatchNorm: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(expectedRanks.contains(input.rank) && input.shape[1] == numFeatures,
                      "\(type(of: self)): expected input of rank \(expectedRanks) with \(numFeatures) channels, got shape \(input.shape)")
-        let dims = [0] + Array(2..<input.rank)
-        var shape = [Int](repeating: 1, count: input.rank)
-        shape[1] = numFeatures
-        let useBatchStats = training || !trackRunningStats
-        let mean: Tensor, variance: Tensor
-        if useBatchStats {
-            mean = input.mean(dims: dims, keepDim: true)
-            let centered = input - mean
-            variance = (centered * centered).mean(dims: dims, keepDim: true)
-            if training && trackRunningStats { updateRunningStats(mean: mean, variance: variance, count: input.count / numFeatures) }
-        } else {
-            mean = runningMean!.reshape(shape)
-            variance = runningVar!.reshape(shape)
-        }
-        var y = (input - mean) * variance.add(eps).rsqrt()
-        if let weight { y = y * weight.reshape(shape) }
-        if let bias { y = y + bias.reshape(shape) }
-        return y
-    }
-
-    private func updateRunningStats(mean: Tensor, variance: Tensor, count: Int) {
-        GradMode.noGrad {
+        var factor = 0.0
+        if training && trackRunningStats {
             let tracked = numBatchesTracked!
-            tracked.add_(1)
-            // NOTE: running_var uses the unbiased batch variance, as PyTorch does.
-            let unbiased = variance.reshape([numFeatures]).mul(Double(count) / Double(Swift.max(count - 1, 1)))
-            let m = momentum ?? 1 / tracked.item()
-            runningMean!.mul_(1 - m).add_(mean.reshape([numFeatures]), alpha: m)
-            runningVar!.mul_(1 - m).add_(unbiased, alpha: m)
+            GradMode.noGrad { _ = tracked.add_(1) }
+            factor = momentum ?? 1 / tracked.item()
         }
+        return input.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                               training: training || !trackRunningStats, momentum: factor, eps: eps)
     }
 }
 

@@ -102,6 +102,12 @@ let gradCases: [GradCase] = [
     GradCase("conv2d", [[2, 2, 5, 4], [3, 2, 3, 2], [3]]) { $0[0].conv2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 1), dilation: (1, 2)) },
     GradCase("conv2d_groups", [[1, 4, 4, 4], [4, 2, 2, 2]]) { $0[0].conv2d($0[1], padding: (1, 0), groups: 2) },
     GradCase("conv2d_pointwise", [[2, 4, 3, 3], [6, 2, 1, 1], [6]]) { $0[0].conv2d($0[1], bias: $0[2], groups: 2) },
+    GradCase("conv2d_depthwise", [[2, 3, 6, 5], [3, 1, 3, 3], [3]]) {
+        $0[0].conv2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 2), dilation: (1, 2), groups: 3)
+    },
+    GradCase("conv_transpose2d_depthwise", [[1, 3, 3, 3], [3, 1, 2, 3]]) {
+        $0[0].convTranspose2d($0[1], stride: (2, 1), padding: (0, 1), groups: 3)
+    },
     GradCase("conv1d", [[2, 3, 7], [4, 3, 3], [4]]) { $0[0].conv1d($0[1], bias: $0[2], stride: 2, padding: 1, dilation: 2) },
     GradCase("conv_transpose2d", [[2, 3, 4, 3], [3, 2, 3, 2], [2]]) {
         $0[0].convTranspose2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 0), outputPadding: (1, 0), dilation: (1, 2))

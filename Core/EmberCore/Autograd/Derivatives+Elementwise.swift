@@ -35,6 +35,9 @@ extension Tensor {
                 let wb = wins.logicalNot().to(g.dtype).sub(tie.mul(2)).add(tie)
                 return [g.mul(wa).sumToShape(sa), g.mul(wb).sumToShape(sb)]
             }
+        case .thresholdBackward:
+            // Linear in the gradient a; piecewise constant in the output b.
+            return recorded(name, [a, b], saving: [b]) { g in [Tensor.binary(g, y, .thresholdBackward, type: g.dtype, name: name), nil] }
         case .floorDivide, .remainder:
             // Piecewise constant in a (remainder: slope 1 in a, -floor(a/b) in b).
             if op == .remainder {
@@ -70,7 +73,7 @@ extension Tensor {
         case .tanh: return rec(saving: [self]) { $0.mul(out.mul(out).neg().add(1.0)) }
         case .erf: return rec { $0.mul(x.mul(x).neg().exp()).mul(1.12837916709551257390) }
         case .sigmoid: return rec(saving: [self]) { $0.mul(out).mul(out.neg().add(1.0)) }
-        case .relu: return rec(saving: [self]) { $0.mul(out.gt(0).to($0.dtype)) }
+        case .relu: return rec(saving: [self]) { Tensor.binary($0, out, .thresholdBackward, type: $0.dtype, name: "threshold_backward") }
         case .relu6: return rec { $0.mul(x.gt(0).logicalAnd(x.lt(6)).to($0.dtype)) }
         case .leakyRelu(let slope):
             return rec { g in g.mul(x.gt(0).to(g.dtype).mul(1 - slope).add(slope)) }

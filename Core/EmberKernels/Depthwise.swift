@@ -1,0 +1,129 @@
+// Depthwise 2-D convolution (one filter per channel), forward and both
+// gradients, computed directly: as im2col + GEMM it would be a GEMM with a
+// single output row per group, all overhead. Each output row accumulates one
+// kernel tap at a time over its valid columns, which vectorizes at stride 1.
+
+func depthwiseForwardTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w: Window2D, _ x: UnsafeRawPointer,
+                                                  _ weight: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
+    let px = x.assumingMemoryBound(to: T.self), pw = weight.assumingMemoryBound(to: T.self)
+    let py = y.assumingMemoryBound(to: T.self)
+    let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    Parallel.forRange(n * c, grain: Swift.max(1, 8192 / Swift.max(outPlane * taps, 1))) { planes in
+        for plane in planes {
+            let src = px + plane * inPlane, dst = py + plane * outPlane, filter = pw + (plane % c) * taps
+            for i in 0..<outPlane { dst[i] = 0 }
+            for oh in 0..<w.outH {
+                let out = dst + oh * w.outW
+                for ki in 0..<w.kh {
+                    let ih = oh * w.sh - w.ph + ki * w.dh
+                    if ih < 0 || ih >= w.inH { continue }
+                    let row = src + ih * w.inW
+                    for kj in 0..<w.kw {
+                        let (lo, hi) = validColumns(w, kj)
+                        let tap = filter[ki * w.kw + kj], offset = kj * w.dw - w.pw
+                        if w.sw == 1 {
+                            for ow in lo..<hi { out[ow] += tap * row[ow + offset] }
+                        } else {
+                            for ow in lo..<hi { out[ow] += tap * row[ow * w.sw + offset] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func depthwiseInputGradientTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w: Window2D, _ g: UnsafeRawPointer,
+                                                        _ weight: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+    let pg = g.assumingMemoryBound(to: T.self), pw = weight.assumingMemoryBound(to: T.self)
+    let pdx = dx.assumingMemoryBound(to: T.self)
+    let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    Parallel.forRange(n * c, grain: Swift.max(1, 8192 / Swift.max(outPlane * taps, 1))) { planes in
+        for plane in planes {
+            let grad = pg + plane * outPlane, dst = pdx + plane * inPlane, filter = pw + (plane % c) * taps
+            for i in 0..<inPlane { dst[i] = 0 }
+            for oh in 0..<w.outH {
+                let gRow = grad + oh * w.outW
+                for ki in 0..<w.kh {
+                    let ih = oh * w.sh - w.ph + ki * w.dh
+                    if ih < 0 || ih >= w.inH { continue }
+                    let row = dst + ih * w.inW
+                    for kj in 0..<w.kw {
+                        let (lo, hi) = validColumns(w, kj)
+                        let tap = filter[ki * w.kw + kj], offset = kj * w.dw - w.pw
+                        if w.sw == 1 {
+                            for ow in lo..<hi { row[ow + offset] += tap * gRow[ow] }
+                        } else {
+                            for ow in lo..<hi { row[ow * w.sw + offset] += tap * gRow[ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func depthwiseWeightGradientTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w: Window2D, _ x: UnsafeRawPointer,
+                                                         _ g: UnsafeRawPointer, _ dWeight: UnsafeMutableRawPointer) {
+    let px = x.assumingMemoryBound(to: T.self), pg = g.assumingMemoryBound(to: T.self)
+    let pdw = dWeight.assumingMemoryBound(to: T.self)
+    let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    // One channel per task: every image's plane of that channel adds into the same filter.
+    Parallel.forRange(c, grain: 1) { channels in
+        for ch in channels {
+            var acc = [T](repeating: 0, count: taps)
+            for b in 0..<n {
+                let src = px + (b * c + ch) * inPlane, grad = pg + (b * c + ch) * outPlane
+                for ki in 0..<w.kh {
+                    for kj in 0..<w.kw {
+                        let (lo, hi) = validColumns(w, kj)
+                        let offset = kj * w.dw - w.pw
+                        var sum: T = 0
+                        for oh in 0..<w.outH {
+                            let ih = oh * w.sh - w.ph + ki * w.dh
+                            if ih < 0 || ih >= w.inH { continue }
+                            let row = src + ih * w.inW, gRow = grad + oh * w.outW
+                            if w.sw == 1 {
+                                for ow in lo..<hi { sum += gRow[ow] * row[ow + offset] }
+                            } else {
+                                for ow in lo..<hi { sum += gRow[ow] * row[ow * w.sw + offset] }
+                            }
+                        }
+                        acc[ki * w.kw + kj] += sum
+                    }
+                }
+            }
+            for t in 0..<taps { pdw[ch * taps + t] = acc[t] }
+        }
+    }
+}
+
+/// Depthwise convolution of `[n, c, inH, inW]` with weight `[c, 1, kh, kw]`, no bias.
+package func depthwiseConv2d(type: DType, n: Int, c: Int, _ window: Window2D, _ x: UnsafeRawPointer,
+                             _ weight: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
+    switch type {
+    case .float32: depthwiseForwardTyped(Float.self, n: n, c: c, window, x, weight, y)
+    case .float64: depthwiseForwardTyped(Double.self, n: n, c: c, window, x, weight, y)
+    default: preconditionFailure("depthwise conv2d: \(type) is not supported")
+    }
+}
+
+/// The input gradient of `depthwiseConv2d` (overwrites `dx`).
+package func depthwiseConv2dInputGradient(type: DType, n: Int, c: Int, _ window: Window2D, _ g: UnsafeRawPointer,
+                                          _ weight: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer) {
+    switch type {
+    case .float32: depthwiseInputGradientTyped(Float.self, n: n, c: c, window, g, weight, dx)
+    case .float64: depthwiseInputGradientTyped(Double.self, n: n, c: c, window, g, weight, dx)
+    default: preconditionFailure("depthwise conv2d: \(type) is not supported")
+    }
+}
+
+/// The weight gradient of `depthwiseConv2d` (overwrites `dWeight`).
+package func depthwiseConv2dWeightGradient(type: DType, n: Int, c: Int, _ window: Window2D, _ x: UnsafeRawPointer,
+                                           _ g: UnsafeRawPointer, _ dWeight: UnsafeMutableRawPointer) {
+    switch type {
+    case .float32: depthwiseWeightGradientTyped(Float.self, n: n, c: c, window, x, g, dWeight)
+    case .float64: depthwiseWeightGradientTyped(Double.self, n: n, c: c, window, x, g, dWeight)
+    default: preconditionFailure("depthwise conv2d: \(type) is not supported")
+    }
+}
