@@ -1,21 +1,19 @@
 import EmberCore
 import EmberNN
+import EmberOptim
 
 func runScratch() {
-    let conv = Conv2d(inChannels: 64, outChannels: 64, kernelSize: (3, 3), padding: .explicit(1, 1))
-    let x = Tensor.randn([8, 64, 56, 56]).requiresGrad_(), g = Tensor.randn([8, 64, 56, 56])
-    bench("scratch conv fwd nograd") { _ = GradMode.noGrad { conv(x) } }
-    bench("scratch conv fwd") { _ = conv(x) }
-    bench("scratch conv fwd+bwd") { conv.zeroGrad(); x.zeroGrad(); conv(x).backward(g) }
-    let w = conv.weight.detach()
-    bench("scratch raw conv2d nograd no bias") { _ = GradMode.noGrad { x.conv2d(w, padding: (1, 1)) } }
-    let a = Tensor.randn([64, 576]), b = Tensor.randn([576, 6272])
-    bench("scratch gemm 64x576x6272") { _ = a.matmul(b) }
-    let bt = Tensor.randn([6272, 576])
-    bench("scratch gemm 64x6272 . 6272x576 (weight grad)") { _ = Tensor.randn([64,6272]).matmul(bt) }
-    let bn = BatchNorm2d(64)
-    let xb = Tensor.randn([8, 64, 112, 112]).requiresGrad_(), gb = Tensor.randn([8, 64, 112, 112])
-    bench("scratch bn fwd") { _ = bn(xb) }
-    bench("scratch bn fwd nograd") { _ = GradMode.noGrad { bn(xb) } }
-    bench("scratch bn+relu fwd+bwd") { bn.zeroGrad(); xb.zeroGrad(); bn(xb).relu().backward(gb) }
+    let model = Sequential(Linear(inFeatures: 784, outFeatures: 1024), ReLU(),
+                           Linear(inFeatures: 1024, outFeatures: 1024), ReLU(),
+                           Linear(inFeatures: 1024, outFeatures: 10))
+    let optimizer = Adam(model.parameters(), lr: 1e-3)
+    let x = Tensor.randn([128, 784]), y = Tensor.randint(high: 10, [128])
+    bench("scratch mlp fwd") { _ = GradMode.noGrad { model(x) } }
+    bench("scratch mlp fwd+bwd") { optimizer.zeroGrad(); Functional.crossEntropy(model(x), y).backward() }
+    bench("scratch mlp adam step") { optimizer.step() }
+    let sgd = SGD(model.parameters(), lr: 1e-3, momentum: 0.9)
+    bench("scratch mlp sgd step") { sgd.step() }
+    let a = Tensor.randn([128, 1024]), w = Tensor.randn([1024, 1024])
+    bench("scratch linear 128x1024x1024 (x wT)") { _ = a.matmul(w.t()) }
+    bench("scratch gT x 1024x128x1024") { _ = a.t().matmul(a) }
 }

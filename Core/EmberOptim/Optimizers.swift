@@ -2,6 +2,7 @@
 // the single-tensor "foreach=False" paths).
 
 import EmberCore
+import EmberKernels
 import Foundation
 
 /// Stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
@@ -68,10 +69,6 @@ public class Adam: Optimizer {
     public override func update(_ p: Tensor, grad: Tensor, state: inout [String: Tensor], options: [String: Double]) {
         let lr = options["lr"]!, b1 = options["beta1"]!, b2 = options["beta2"]!
         let eps = options["eps"]!, wd = options["weight_decay"]!
-        var g = grad
-        if wd != 0 {
-            if decoupled { p.mul_(1 - lr * wd) } else { g = g.add(p, alpha: wd) }
-        }
         if state["step"] == nil {
             state["step"] = Tensor.zeros([], dtype: .float64)
             state["exp_avg"] = p.zerosLike()
@@ -81,6 +78,13 @@ public class Adam: Optimizer {
         let stepT = state["step"]!.add_(1.0)
         let step = stepT.item()
         let m = state["exp_avg"]!, v = state["exp_avg_sq"]!
+        let fused = AdamStep(lr: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd, decoupled: decoupled,
+                             biasCorrection1: 1 - pow(b1, step), biasCorrection2Sqrt: (1 - pow(b2, step)).squareRoot())
+        if p.fusedAdamStep_(grad: grad, expAvg: m, expAvgSq: v, maxExpAvgSq: state["max_exp_avg_sq"], fused) { return }
+        var g = grad
+        if wd != 0 {
+            if decoupled { p.mul_(1 - lr * wd) } else { g = g.add(p, alpha: wd) }
+        }
         m.mul_(b1).add_(g, alpha: 1 - b1)
         v.mul_(b2).add_(g.mul(g), alpha: 1 - b2)
         let biasCorrection1 = 1 - pow(b1, step)
