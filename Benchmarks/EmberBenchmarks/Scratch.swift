@@ -3,17 +3,14 @@ import EmberNN
 import EmberOptim
 
 func runScratch() {
-    let model = Sequential(Linear(inFeatures: 784, outFeatures: 1024), ReLU(),
-                           Linear(inFeatures: 1024, outFeatures: 1024), ReLU(),
-                           Linear(inFeatures: 1024, outFeatures: 10))
-    let optimizer = Adam(model.parameters(), lr: 1e-3)
-    let x = Tensor.randn([128, 784]), y = Tensor.randint(high: 10, [128])
-    bench("scratch mlp fwd") { _ = GradMode.noGrad { model(x) } }
-    bench("scratch mlp fwd+bwd") { optimizer.zeroGrad(); Functional.crossEntropy(model(x), y).backward() }
-    bench("scratch mlp adam step") { optimizer.step() }
-    let sgd = SGD(model.parameters(), lr: 1e-3, momentum: 0.9)
-    bench("scratch mlp sgd step") { sgd.step() }
-    let a = Tensor.randn([128, 1024]), w = Tensor.randn([1024, 1024])
-    bench("scratch linear 128x1024x1024 (x wT)") { _ = a.matmul(w.t()) }
-    bench("scratch gT x 1024x128x1024") { _ = a.t().matmul(a) }
+    let x = Tensor.randn([8, 64, 56, 56]), gy = Tensor.randn([8, 64, 56, 56])
+    let wc = Tensor.randn([64, 64, 3, 3])
+    bench("scratch conv fwd raw") { _ = GradMode.noGrad { x.conv2d(wc, padding: (1, 1)) } }
+    let xg = x.clone().requiresGrad_(), wg = wc.clone().requiresGrad_()
+    bench("scratch conv fwd+bwd input only") { xg.zeroGrad(); x.conv2d(wc, padding: (1, 1)); xg.conv2d(wc, padding: (1, 1)).backward(gy) }
+    bench("scratch conv fwd+bwd weight only") { wg.zeroGrad(); x.conv2d(wg, padding: (1, 1)).backward(gy) }
+    let w2 = Tensor.randn([576, 64]), g2 = Tensor.randn([64, 3136])
+    bench("scratch igrad gemm per image 576x64x3136") { _ = w2.matmul(g2) }
+    let c2 = Tensor.randn([576, 3136])
+    bench("scratch wgrad gemm per image 64x3136x576") { _ = g2.matmul(c2.t()) }
 }

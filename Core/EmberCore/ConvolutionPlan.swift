@@ -28,6 +28,10 @@ struct ConvolutionPlan {
         window.kh == 1 && window.kw == 1 && window.sh == 1 && window.sw == 1 && window.ph == 0 && window.pw == 0
     }
 
+    /// Planes large enough for one GEMM per image, reading and writing the
+    /// images in place; smaller ones batch images into shared column matrices.
+    var isPerImage: Bool { isPointwise || outPlane >= 1024 }
+
     /// One filter per channel: direct loops beat a GEMM with one output row.
     var isDepthwise: Bool { groups == cin && cin == cout }
 
@@ -65,6 +69,15 @@ struct ConvolutionPlan {
         }
     }
 
+    /// The columns of image `b`, group `g`: the input itself when pointwise, else unfolded into `scratch`.
+    private func columns(_ x: Tensor, image b: Int, group g: Int, scratch: Tensor?) -> UnsafeRawPointer {
+        guard let scratch else { return UnsafeRawPointer(inputPointer(x, image: b, group: g)) }
+        im2col(type: type, channels: cinG, window, inputPointer(x, image: b, group: g), scratch.rawPointer, ld: outPlane)
+        return UnsafeRawPointer(scratch.rawPointer)
+    }
+
+    private var ldPlane: Int { Swift.max(outPlane, 1) }
+
     /// `y = conv(x, w)`, without bias.
     func forward(_ x: Tensor, _ w: Tensor) -> Tensor {
         let y = Tensor(uninitializedShape: outputShape, dtype: type)
@@ -72,12 +85,13 @@ struct ConvolutionPlan {
             depthwiseConv2d(type: type, n: n, c: cin, window, x.rawPointer, w.rawPointer, y.rawPointer)
             return y
         }
-        if isPointwise {
+        if isPerImage {
+            let scratch = isPointwise ? nil : Tensor(uninitializedShape: [k, outPlane], dtype: type)
             for b in 0..<n {
                 for g in 0..<groups {
-                    let cols = MatrixOperand(pointer: inputPointer(x, image: b, group: g), transposed: false, ld: Swift.max(outPlane, 1))
+                    let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: scratch), transposed: false, ld: ldPlane)
                     gemm(type: type, m: coutG, n: outPlane, k: k, weightOperand(w, group: g, transposed: false), cols,
-                         outputPointer(y, image: b, group: g), ldc: Swift.max(outPlane, 1))
+                         outputPointer(y, image: b, group: g), ldc: ldPlane)
                 }
             }
             return y
@@ -103,17 +117,25 @@ struct ConvolutionPlan {
             depthwiseConv2dInputGradient(type: type, n: n, c: cin, window, gy.rawPointer, w.rawPointer, dx.rawPointer)
             return dx
         }
-        let dx = Tensor.zeros(inputShape, dtype: type)
-        if isPointwise {
+        if isPerImage {
+            // Pointwise: the column gradient is the input gradient itself.
+            let dx = Tensor(uninitializedShape: inputShape, dtype: type)
+            let scratch = isPointwise ? nil : Tensor(uninitializedShape: [k, outPlane], dtype: type)
+            if !isPointwise { GradMode.noGrad { _ = dx.zero_() } }
             for b in 0..<n {
                 for g in 0..<groups {
-                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: Swift.max(outPlane, 1))
+                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
+                    let target = scratch?.rawPointer ?? inputPointer(dx, image: b, group: g)
                     gemm(type: type, m: k, n: outPlane, k: coutG, weightOperand(w, group: g, transposed: true), go,
-                         inputPointer(dx, image: b, group: g), ldc: Swift.max(outPlane, 1))
+                         target, ldc: ldPlane)
+                    if let scratch {
+                        col2im(type: type, channels: cinG, window, scratch.rawPointer, inputPointer(dx, image: b, group: g), ld: outPlane)
+                    }
                 }
             }
             return dx
         }
+        let dx = Tensor.zeros(inputShape, dtype: type)
         let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
         let rows = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
         for b0 in Swift.stride(from: 0, to: n, by: chunk) {
@@ -139,12 +161,13 @@ struct ConvolutionPlan {
             return dw
         }
         let dw = Tensor.zeros(weightShape, dtype: type)
-        if isPointwise {
+        if isPerImage {
+            let scratch = isPointwise ? nil : Tensor(uninitializedShape: [k, outPlane], dtype: type)
             for b in 0..<n {
                 for g in 0..<groups {
-                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: Swift.max(outPlane, 1))
-                    let xt = MatrixOperand(pointer: inputPointer(x, image: b, group: g), transposed: true, ld: Swift.max(outPlane, 1))
-                    gemm(type: type, m: coutG, n: k, k: outPlane, go, xt, beta: 1,
+                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
+                    let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: scratch), transposed: true, ld: ldPlane)
+                    gemm(type: type, m: coutG, n: k, k: outPlane, go, cols, beta: 1,
                          dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
                 }
             }

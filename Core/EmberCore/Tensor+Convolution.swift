@@ -45,9 +45,11 @@ extension Tensor {
         var result = plan.forward(x, wt)
         if let bias { result = GradMode.noGrad { result.add(bias.to(type).reshape([1, cout, 1, 1])) } }
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
+        let (needInput, needWeight) = (requiresGrad, weight.requiresGrad)
         return result.recorded("conv2d", inputs, saving: [self, weight]) { grad in
             let gy = grad.to(type).contiguous()
-            var grads: [Tensor?] = [plan.inputGradient(gy, wt).to(grad.dtype), plan.weightGradient(x, gy).to(grad.dtype)]
+            var grads: [Tensor?] = [needInput ? plan.inputGradient(gy, wt).to(grad.dtype) : nil,
+                                    needWeight ? plan.weightGradient(x, gy).to(grad.dtype) : nil]
             if bias != nil { grads.append(gy.sum(dims: [0, 2, 3]).to(grad.dtype)) }
             return grads
         }
@@ -106,9 +108,11 @@ extension Tensor {
         var result = plan.inputGradient(x, wt)
         if let bias { result = GradMode.noGrad { result.add(bias.to(type).reshape([1, cout, 1, 1])) } }
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
+        let (needInput, needWeight) = (requiresGrad, weight.requiresGrad)
         return result.recorded("conv_transpose2d", inputs, saving: [self, weight]) { grad in
             let gy = grad.to(type).contiguous()
-            var grads: [Tensor?] = [plan.forward(gy, wt).to(grad.dtype), plan.weightGradient(gy, x).to(grad.dtype)]
+            var grads: [Tensor?] = [needInput ? plan.forward(gy, wt).to(grad.dtype) : nil,
+                                    needWeight ? plan.weightGradient(gy, x).to(grad.dtype) : nil]
             if bias != nil { grads.append(gy.sum(dims: [0, 2, 3]).to(grad.dtype)) }
             return grads
         }

@@ -73,7 +73,12 @@ func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
                         let (lo, hi) = validColumns(w, kj)
                         let offset = kj * w.dw - w.pw
                         let colLine = col + oh * w.outW
-                        for ow in lo..<hi { inLine[ow * w.sw + offset] += colLine[ow] }
+                        if w.sw == 1 {
+                            let target = inLine + offset
+                            for ow in lo..<hi { target[ow] += colLine[ow] }
+                        } else {
+                            for ow in lo..<hi { inLine[ow * w.sw + offset] += colLine[ow] }
+                        }
                     }
                 }
             }
