@@ -3,14 +3,17 @@ import EmberNN
 import EmberOptim
 
 func runScratch() {
-    let x = Tensor.randn([8, 64, 56, 56]), gy = Tensor.randn([8, 64, 56, 56])
-    let wc = Tensor.randn([64, 64, 3, 3])
-    bench("scratch conv fwd raw") { _ = GradMode.noGrad { x.conv2d(wc, padding: (1, 1)) } }
-    let xg = x.clone().requiresGrad_(), wg = wc.clone().requiresGrad_()
-    bench("scratch conv fwd+bwd input only") { xg.zeroGrad(); x.conv2d(wc, padding: (1, 1)); xg.conv2d(wc, padding: (1, 1)).backward(gy) }
-    bench("scratch conv fwd+bwd weight only") { wg.zeroGrad(); x.conv2d(wg, padding: (1, 1)).backward(gy) }
-    let w2 = Tensor.randn([576, 64]), g2 = Tensor.randn([64, 3136])
-    bench("scratch igrad gemm per image 576x64x3136") { _ = w2.matmul(g2) }
-    let c2 = Tensor.randn([576, 3136])
-    bench("scratch wgrad gemm per image 64x3136x576") { _ = g2.matmul(c2.t()) }
+    let model = Sequential(
+        Conv2d(inChannels: 1, outChannels: 16, kernelSize: (3, 3), padding: .explicit(1, 1)), ReLU(),
+        Conv2d(inChannels: 16, outChannels: 32, kernelSize: (3, 3), padding: .explicit(1, 1)), ReLU(),
+        MaxPool2d(kernelSize: (2, 2)), Flatten(),
+        Linear(inFeatures: 32 * 4 * 4, outFeatures: 64), ReLU(), Dropout(p: 0.2),
+        Linear(inFeatures: 64, outFeatures: 10))
+    let optimizer = Adam(model.parameters(), lr: 1e-3)
+    let x = Tensor.randn([64, 1, 8, 8]), y = Tensor.randint(high: 10, [64])
+    for _ in 0..<1500 {
+        optimizer.zeroGrad()
+        Functional.crossEntropy(model(x), y).backward()
+        optimizer.step()
+    }
 }

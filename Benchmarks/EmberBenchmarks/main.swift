@@ -39,6 +39,7 @@ func bench(_ name: String, rate: (Double, String)? = nil, _ body: () -> Void) {
     print(line)
 }
 
+if options.filter == "scratch" { runScratch(); exit(0) }
 manualSeed(0)
 for n in [512, 1024, 2048] {
     let a = Tensor.randn([n, n]), b = Tensor.randn([n, n])
@@ -65,7 +66,7 @@ do {
     bench("transpose contiguous 4096x4096", rate: (2 * bytes, "GB/s")) { _ = m.t().contiguous() }
 }
 
-if options.filter == "scratch" { runScratch() } else { runTrainingCases() }
+runTrainingCases()
 
 // The same products straight through OpenBLAS on its own threads, to show what
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).

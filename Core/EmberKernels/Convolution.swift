@@ -35,6 +35,8 @@ func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
         for row in range {
             let c = row / (w.kh * w.kw), ki = (row / w.kw) % w.kh, kj = row % w.kw
             let out = dst + row * ld
+            let (lo, hi) = validColumns(w, kj)
+            let offset = kj * w.dw - w.pw
             for oh in 0..<w.outH {
                 let ih = oh * w.sh - w.ph + ki * w.dh
                 let line = out + oh * w.outW
@@ -43,9 +45,7 @@ func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
                     continue
                 }
                 let inLine = src + (c * w.inH + ih) * w.inW
-                let (lo, hi) = validColumns(w, kj)
                 for ow in 0..<lo { line[ow] = 0 }
-                let offset = kj * w.dw - w.pw
                 if w.sw == 1 {
                     for ow in lo..<hi { line[ow] = inLine[ow + offset] }
                 } else {
@@ -66,12 +66,12 @@ func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
             for ki in 0..<w.kh {
                 for kj in 0..<w.kw {
                     let col = src + ((c * w.kh + ki) * w.kw + kj) * ld
+                    let (lo, hi) = validColumns(w, kj)
+                    let offset = kj * w.dw - w.pw
                     for oh in 0..<w.outH {
                         let ih = oh * w.sh - w.ph + ki * w.dh
                         if ih < 0 || ih >= w.inH { continue }
                         let inLine = dst + (c * w.inH + ih) * w.inW
-                        let (lo, hi) = validColumns(w, kj)
-                        let offset = kj * w.dw - w.pw
                         let colLine = col + oh * w.outW
                         if w.sw == 1 {
                             let target = inLine + offset

@@ -1,13 +1,51 @@
 // Depthwise 2-D convolution (one filter per channel), forward and both
 // gradients, computed directly: as im2col + GEMM it would be a GEMM with a
 // single output row per group, all overhead. Each output row accumulates one
-// kernel tap at a time over its valid columns, which vectorizes at stride 1.
+// kernel tap at a time over its valid columns.
+
+/// Stride 1: the plane is copied into a zero-padded buffer, and each tap is
+/// then one long vector loop over "wide" output rows of the padded width
+/// (whose extra columns are dropped at the end), instead of a short loop per
+/// row that never fills a vector.
+func depthwiseForwardWide<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w: Window2D, _ x: UnsafePointer<T>,
+                                                 _ weight: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    let (wp, hp) = (w.inW + 2 * w.pw, w.inH + 2 * w.ph)
+    let wideCount = w.outH * wp, paddedCount = hp * wp + (w.kw - 1) * w.dw
+    Parallel.forRange(n * c, grain: Swift.max(1, 8192 / Swift.max(outPlane * taps, 1))) { planes in
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedCount)
+        let wide = UnsafeMutablePointer<T>.allocate(capacity: wideCount)
+        defer { padded.deallocate(); wide.deallocate() }
+        // The border stays zero; every plane overwrites only the interior.
+        padded.initialize(repeating: 0, count: paddedCount)
+        for plane in planes {
+            let src = x + plane * inPlane, dst = y + plane * outPlane, filter = weight + (plane % c) * taps
+            for ih in 0..<w.inH {
+                (padded + (ih + w.ph) * wp + w.pw).update(from: src + ih * w.inW, count: w.inW)
+            }
+            for i in 0..<wideCount { wide[i] = 0 }
+            for ki in 0..<w.kh {
+                for kj in 0..<w.kw {
+                    let tap = filter[ki * w.kw + kj], shifted = padded + ki * w.dh * wp + kj * w.dw
+                    for i in 0..<wideCount { wide[i] += tap * shifted[i] }
+                }
+            }
+            for oh in 0..<w.outH { (dst + oh * w.outW).update(from: wide + oh * wp, count: w.outW) }
+        }
+    }
+}
 
 func depthwiseForwardTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w: Window2D, _ x: UnsafeRawPointer,
                                                   _ weight: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
     let px = x.assumingMemoryBound(to: T.self), pw = weight.assumingMemoryBound(to: T.self)
     let py = y.assumingMemoryBound(to: T.self)
+    if w.sh == 1 && w.sw == 1 {
+        depthwiseForwardWide(T.self, n: n, c: c, w, px, pw, py)
+        return
+    }
     let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    // Each kernel column's valid output range and input offset, computed once.
+    let spans = (0..<w.kw).map { kj in (validColumns(w, kj), kj * w.dw - w.pw) }
     Parallel.forRange(n * c, grain: Swift.max(1, 8192 / Swift.max(outPlane * taps, 1))) { planes in
         for plane in planes {
             let src = px + plane * inPlane, dst = py + plane * outPlane, filter = pw + (plane % c) * taps
@@ -19,8 +57,8 @@ func depthwiseForwardTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w
                     if ih < 0 || ih >= w.inH { continue }
                     let row = src + ih * w.inW
                     for kj in 0..<w.kw {
-                        let (lo, hi) = validColumns(w, kj)
-                        let tap = filter[ki * w.kw + kj], offset = kj * w.dw - w.pw
+                        let ((lo, hi), offset) = spans[kj]
+                        let tap = filter[ki * w.kw + kj]
                         if w.sw == 1 {
                             for ow in lo..<hi { out[ow] += tap * row[ow + offset] }
                         } else {
@@ -38,6 +76,8 @@ func depthwiseInputGradientTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: In
     let pg = g.assumingMemoryBound(to: T.self), pw = weight.assumingMemoryBound(to: T.self)
     let pdx = dx.assumingMemoryBound(to: T.self)
     let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    // Each kernel column's valid output range and input offset, computed once.
+    let spans = (0..<w.kw).map { kj in (validColumns(w, kj), kj * w.dw - w.pw) }
     Parallel.forRange(n * c, grain: Swift.max(1, 8192 / Swift.max(outPlane * taps, 1))) { planes in
         for plane in planes {
             let grad = pg + plane * outPlane, dst = pdx + plane * inPlane, filter = pw + (plane % c) * taps
@@ -49,8 +89,8 @@ func depthwiseInputGradientTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: In
                     if ih < 0 || ih >= w.inH { continue }
                     let row = dst + ih * w.inW
                     for kj in 0..<w.kw {
-                        let (lo, hi) = validColumns(w, kj)
-                        let tap = filter[ki * w.kw + kj], offset = kj * w.dw - w.pw
+                        let ((lo, hi), offset) = spans[kj]
+                        let tap = filter[ki * w.kw + kj]
                         if w.sw == 1 {
                             for ow in lo..<hi { row[ow + offset] += tap * gRow[ow] }
                         } else {
@@ -68,6 +108,8 @@ func depthwiseWeightGradientTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: I
     let px = x.assumingMemoryBound(to: T.self), pg = g.assumingMemoryBound(to: T.self)
     let pdw = dWeight.assumingMemoryBound(to: T.self)
     let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
+    // Each kernel column's valid output range and input offset, computed once.
+    let spans = (0..<w.kw).map { kj in (validColumns(w, kj), kj * w.dw - w.pw) }
     // One channel per task: every image's plane of that channel adds into the same filter.
     Parallel.forRange(c, grain: 1) { channels in
         for ch in channels {
@@ -76,8 +118,7 @@ func depthwiseWeightGradientTyped<T: FloatTensorElement>(_: T.Type, n: Int, c: I
                 let src = px + (b * c + ch) * inPlane, grad = pg + (b * c + ch) * outPlane
                 for ki in 0..<w.kh {
                     for kj in 0..<w.kw {
-                        let (lo, hi) = validColumns(w, kj)
-                        let offset = kj * w.dw - w.pw
+                        let ((lo, hi), offset) = spans[kj]
                         var sum: T = 0
                         for oh in 0..<w.outH {
                             let ih = oh * w.sh - w.ph + ki * w.dh

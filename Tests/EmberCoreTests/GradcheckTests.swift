@@ -105,6 +105,9 @@ let gradCases: [GradCase] = [
     GradCase("conv2d_depthwise", [[2, 3, 6, 5], [3, 1, 3, 3], [3]]) {
         $0[0].conv2d($0[1], bias: $0[2], stride: (2, 1), padding: (1, 2), dilation: (1, 2), groups: 3)
     },
+    GradCase("conv2d_depthwise_stride1", [[1, 2, 5, 6], [2, 1, 3, 2]]) {
+        $0[0].conv2d($0[1], padding: (1, 2), dilation: (2, 1), groups: 2)
+    },
     GradCase("conv_transpose2d_depthwise", [[1, 3, 3, 3], [3, 1, 2, 3]]) {
         $0[0].convTranspose2d($0[1], stride: (2, 1), padding: (0, 1), groups: 3)
     },

@@ -99,6 +99,8 @@ layer_case("conv1d_same_reflect", nn.Conv1d(2, 3, 4, padding="same", padding_mod
            torch.randn(1, 2, 8), cin=2, cout=3, k=4, same=True, reflect=True, bias=False)
 layer_case("conv_depthwise_stride_dilation", nn.Conv2d(4, 4, 3, stride=2, padding=2, dilation=2, groups=4),
            torch.randn(2, 4, 9, 8), cin=4, cout=4, k=[3, 3], stride=[2, 2], padding=[2, 2], dilation=[2, 2], groups=4)
+layer_case("conv_depthwise_5x5_dilated", nn.Conv2d(3, 3, 5, padding=3, dilation=(2, 1), groups=3),
+           torch.randn(2, 3, 9, 10), cin=3, cout=3, k=[5, 5], padding=[3, 3], dilation=[2, 1], groups=3)
 layer_case("convtranspose", nn.ConvTranspose2d(3, 2, 3), torch.randn(2, 3, 4, 5), cin=3, cout=2, k=[3, 3])
 layer_case("convtranspose_stride_pad_outpad", nn.ConvTranspose2d(4, 6, (3, 4), stride=(2, 3), padding=(1, 2),
                                                                   output_padding=(1, 2), groups=2, dilation=(1, 1)),
