@@ -39,7 +39,6 @@ func bench(_ name: String, rate: (Double, String)? = nil, _ body: () -> Void) {
     print(line)
 }
 
-if options.filter == "scratch" { runScratch(); exit(0) }
 manualSeed(0)
 for n in [512, 1024, 2048] {
     let a = Tensor.randn([n, n]), b = Tensor.randn([n, n])

@@ -93,7 +93,17 @@ extension Tensor {
             if a.rank == 1 { g2 = g2.unsqueeze(b.rank == 1 ? 0 : -2) }
             if b.rank == 1 { g2 = g2.unsqueeze(-1) }
             let ga = g2.matmul(b2.transpose(-1, -2)).sumToShape(a2.shape).reshape(a.shape)
-            let gb = a2.transpose(-1, -2).matmul(g2).sumToShape(b2.shape).reshape(b.shape)
+            let gb: Tensor
+            if b.rank == 2 {
+                // A matrix shared by every batch row (a linear layer's weight): one GEMM over the
+                // flattened batch instead of a batched product and a sum, in the weight's own
+                // memory order so the gradient comes out laid out like the weight.
+                let flatA = a2.reshape([-1, a2.shape[a2.rank - 1]]), flatG = g2.reshape([-1, g2.shape[g2.rank - 1]])
+                let columnMajor = b.strides == [1, b.shape[0]] && b.shape[0] > 1 && b.shape[1] > 1
+                gb = columnMajor ? flatG.t().matmul(flatA).t() : flatA.t().matmul(flatG)
+            } else {
+                gb = a2.transpose(-1, -2).matmul(g2).sumToShape(b2.shape).reshape(b.shape)
+            }
             return [ga, gb]
         }
     }

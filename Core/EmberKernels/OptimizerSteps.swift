@@ -25,20 +25,24 @@ func adamTyped<T: FloatTensorElement>(_: T.Type, count: Int, _ s: AdamStep, para
     let w1 = T(1 - s.beta1), b2 = T(s.beta2), w2 = T(1 - s.beta2)
     let bc2 = T(s.biasCorrection2Sqrt), eps = T(s.eps), stepSize = T(s.lr / s.biasCorrection1)
     Parallel.forRange(count, grain: 1 << 15) { range in
-        for i in range {
-            var pi = p[i] * decay
-            let gi = g[i] + l2 * p[i]
-            let mi = m[i] + w1 * (gi - m[i])
-            let vi = v[i] * b2 + w2 * gi * gi
-            m[i] = mi
-            v[i] = vi
-            var second = vi
-            if let vMax {
-                second = Swift.max(vMax[i], vi)
-                vMax[i] = second
+        // Two loops, so the common one has no branch and vectorizes.
+        if let vMax {
+            for i in range {
+                let gi = g[i] + l2 * p[i]
+                let mi = m[i] + w1 * (gi - m[i])
+                let vi = v[i] * b2 + w2 * gi * gi
+                let second = Swift.max(vMax[i], vi)
+                (m[i], v[i], vMax[i]) = (mi, vi, second)
+                p[i] = p[i] * decay - stepSize * (mi / (second.squareRoot() / bc2 + eps))
             }
-            pi -= stepSize * (mi / (second.squareRoot() / bc2 + eps))
-            p[i] = pi
+        } else {
+            for i in range {
+                let gi = g[i] + l2 * p[i]
+                let mi = m[i] + w1 * (gi - m[i])
+                let vi = v[i] * b2 + w2 * gi * gi
+                (m[i], v[i]) = (mi, vi)
+                p[i] = p[i] * decay - stepSize * (mi / (vi.squareRoot() / bc2 + eps))
+            }
         }
     }
 }
