@@ -53,10 +53,8 @@ struct ConvolutionPlan {
 
     /// Unfolds `images` images starting at `b0` of group `g` into `cols` (row stride `images·plane`).
     private func unfold(_ x: Tensor, b0: Int, images: Int, group g: Int, into cols: Tensor) {
-        for i in 0..<images {
-            im2col(type: type, channels: cinG, window, inputPointer(x, image: b0 + i, group: g),
-                   cols.rawPointer + i * outPlane * item, ld: images * outPlane)
-        }
+        im2col(type: type, channels: cinG, window, inputPointer(x, image: b0, group: g), cols.rawPointer,
+               ld: images * outPlane, images: images, imageStride: cin * inPlane)
     }
 
     /// Moves between `[coutG, images, plane]` rows and the images' output planes of group `g`.
@@ -144,10 +142,8 @@ struct ConvolutionPlan {
                 exchange(rows, gy, b0: b0, images: images, group: g, toImages: false)
                 gemm(type: type, m: k, n: images * outPlane, k: coutG, weightOperand(w, group: g, transposed: true),
                      MatrixOperand(pointer: rows.rawPointer, transposed: false, ld: ld), cols.rawPointer, ldc: ld)
-                for i in 0..<images {
-                    col2im(type: type, channels: cinG, window, cols.rawPointer + i * outPlane * item,
-                           inputPointer(dx, image: b0 + i, group: g), ld: ld)
-                }
+                col2im(type: type, channels: cinG, window, cols.rawPointer, inputPointer(dx, image: b0, group: g), ld: ld,
+                       images: images, imageStride: cin * inPlane)
             }
         }
         return dx

@@ -28,11 +28,14 @@ func validColumns(_ w: Window2D, _ kj: Int) -> (Int, Int) {
 }
 
 func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ x: UnsafeRawPointer,
-                                         _ cols: UnsafeMutableRawPointer, ld: Int) {
-    let src = x.assumingMemoryBound(to: T.self), dst = cols.assumingMemoryBound(to: T.self)
-    let plane = w.outH * w.outW
-    Parallel.forRange(channels * w.kh * w.kw, grain: Swift.max(1, 16384 / Swift.max(plane, 1))) { range in
-        for row in range {
+                                         _ cols: UnsafeMutableRawPointer, ld: Int, images: Int, imageStride: Int) {
+    let plane = w.outH * w.outW, rows = channels * w.kh * w.kw
+    // Images side by side in the columns: image i's rows start `i·plane` further along.
+    Parallel.forRange(images * rows, grain: Swift.max(1, 16384 / Swift.max(plane, 1))) { range in
+        for task in range {
+            let image = task / rows, row = task % rows
+            let src = x.assumingMemoryBound(to: T.self) + image * imageStride
+            let dst = cols.assumingMemoryBound(to: T.self) + image * plane
             let c = row / (w.kh * w.kw), ki = (row / w.kw) % w.kh, kj = row % w.kw
             let out = dst + row * ld
             let (lo, hi) = validColumns(w, kj)
@@ -58,11 +61,14 @@ func im2colTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
 }
 
 func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D, _ cols: UnsafeRawPointer,
-                                         _ dx: UnsafeMutableRawPointer, ld: Int) {
-    let src = cols.assumingMemoryBound(to: T.self), dst = dx.assumingMemoryBound(to: T.self)
-    // One channel per task: the windows of a channel overlap, channels don't.
-    Parallel.forRange(channels, grain: 1) { range in
-        for c in range {
+                                         _ dx: UnsafeMutableRawPointer, ld: Int, images: Int, imageStride: Int) {
+    let plane = w.outH * w.outW
+    // One (image, channel) per task: the windows of a channel overlap, channels don't.
+    Parallel.forRange(images * channels, grain: Swift.max(1, 4096 / Swift.max(plane * w.kh * w.kw, 1))) { range in
+        for task in range {
+            let image = task / channels, c = task % channels
+            let src = cols.assumingMemoryBound(to: T.self) + image * plane
+            let dst = dx.assumingMemoryBound(to: T.self) + image * imageStride
             for ki in 0..<w.kh {
                 for kj in 0..<w.kw {
                     let col = src + ((c * w.kh + ki) * w.kw + kj) * ld
@@ -87,20 +93,24 @@ func col2imTyped<T: FloatTensorElement>(_: T.Type, channels: Int, _ w: Window2D,
 }
 
 /// Unfolds `channels` planes of `x` into columns for `window`; column rows
-/// are `ld` elements apart, so several images can share one column matrix.
-package func im2col(type: DType, channels: Int, _ window: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer, ld: Int) {
+/// are `ld` elements apart, so several images can share one column matrix:
+/// `images` images, `imageStride` elements apart in `x`, go side by side.
+package func im2col(type: DType, channels: Int, _ window: Window2D, _ x: UnsafeRawPointer, _ cols: UnsafeMutableRawPointer,
+                    ld: Int, images: Int = 1, imageStride: Int = 0) {
     switch type {
-    case .float32: im2colTyped(Float.self, channels: channels, window, x, cols, ld: ld)
-    case .float64: im2colTyped(Double.self, channels: channels, window, x, cols, ld: ld)
+    case .float32: im2colTyped(Float.self, channels: channels, window, x, cols, ld: ld, images: images, imageStride: imageStride)
+    case .float64: im2colTyped(Double.self, channels: channels, window, x, cols, ld: ld, images: images, imageStride: imageStride)
     default: preconditionFailure("im2col: \(type) is not supported")
     }
 }
 
-/// Adds columns back into `channels` planes of `dx` (the adjoint of im2col).
-package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer, ld: Int) {
+/// Adds columns back into `channels` planes of `dx` (the adjoint of im2col),
+/// for `images` images laid out as `im2col` lays them.
+package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: UnsafeRawPointer, _ dx: UnsafeMutableRawPointer,
+                    ld: Int, images: Int = 1, imageStride: Int = 0) {
     switch type {
-    case .float32: col2imTyped(Float.self, channels: channels, window, cols, dx, ld: ld)
-    case .float64: col2imTyped(Double.self, channels: channels, window, cols, dx, ld: ld)
+    case .float32: col2imTyped(Float.self, channels: channels, window, cols, dx, ld: ld, images: images, imageStride: imageStride)
+    case .float64: col2imTyped(Double.self, channels: channels, window, cols, dx, ld: ld, images: images, imageStride: imageStride)
     default: preconditionFailure("col2im: \(type) is not supported")
     }
 }
