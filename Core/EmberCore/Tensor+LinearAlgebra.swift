@@ -85,6 +85,8 @@ extension Tensor {
         let result = GradMode.noGrad { matmulForward(other) }
         guard result.dtype.isFloatingPoint else { return result }
         let (a, b) = (detachedAlias(), other.detachedAlias())
+        // A frozen operand (a layer's weight with requiresGrad off) costs no gradient GEMM.
+        let (needA, needB) = (requiresGrad, other.requiresGrad)
         return result.recorded("matmul", [self, other], saving: [self, other]) { g in
             // Work on the ≥2-D forms: vectors gain a dim, then lose it again.
             let a2 = a.rank == 1 ? a.unsqueeze(0) : a
@@ -92,9 +94,11 @@ extension Tensor {
             var g2 = g
             if a.rank == 1 { g2 = g2.unsqueeze(b.rank == 1 ? 0 : -2) }
             if b.rank == 1 { g2 = g2.unsqueeze(-1) }
-            let ga = g2.matmul(b2.transpose(-1, -2)).sumToShape(a2.shape).reshape(a.shape)
-            let gb: Tensor
-            if b.rank == 2 {
+            let ga = needA ? g2.matmul(b2.transpose(-1, -2)).sumToShape(a2.shape).reshape(a.shape) : nil
+            let gb: Tensor?
+            if !needB {
+                gb = nil
+            } else if b.rank == 2 {
                 // A matrix shared by every batch row (a linear layer's weight): one GEMM over the
                 // flattened batch instead of a batched product and a sum, in the weight's own
                 // memory order so the gradient comes out laid out like the weight.
