@@ -29,17 +29,29 @@ model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 3
                       nn.Linear(64, 10))
 opt = torch.optim.Adam(model.parameters(), lr=2e-3)
 sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+
+
+def accuracy():
+    model.eval()
+    with torch.no_grad():
+        acc = (model(images[val_idx]).argmax(1) == labels[val_idx]).float().mean().item()
+    model.train()
+    return acc
+
+
 start = time.perf_counter()
 for epoch in range(1, epochs + 1):
     order = train_idx[torch.randperm(len(train_idx), generator=torch.Generator().manual_seed(epoch))]
+    total = 0.0
     for i in range(0, len(order), 64):
         b = order[i:i + 64]
         loss = F.cross_entropy(model(images[b]), labels[b])
         opt.zero_grad()
         loss.backward()
         opt.step()
+        total += loss.item()
     sched.step()
-model.eval()
-with torch.no_grad():
-    acc = (model(images[val_idx]).argmax(1) == labels[val_idx]).float().mean().item()
+    # Validated every epoch, as train-digits does for its progress line.
+    print(f"epoch {epoch}/{epochs}  loss {total / ((len(order) + 63) // 64):.4f}  val acc {accuracy():.4f}")
+acc = accuracy()
 print(f"final validation accuracy: {acc * 100:.2f}% ({len(val_idx)} images), {time.perf_counter() - start:.1f} s")
