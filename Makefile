@@ -60,7 +60,7 @@ regression: setup $(CACHE)/diabetes_target.csv
 
 # Regenerates the PyTorch reference values (needs torch; never run by CI).
 fixtures:
-	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py
+	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py
 
 clean:
 	rm -rf .build
