@@ -156,6 +156,9 @@ class Exploit:
 path = os.path.join(OUT, "os_system.pt")
 torch.save({"weights": torch.zeros(2), "payload": Exploit()}, path)
 expected["files"]["os_system.pt"] = {"format": "zip", "refused_global": f"{os.system.__module__}.system"}
+torch.save({"weights": torch.zeros(2), "payload": Exploit()}, os.path.join(OUT, "os_system_legacy.pt"),
+           _use_new_zipfile_serialization=False)
+expected["files"]["os_system_legacy.pt"] = {"format": "legacy", "refused_global": f"{os.system.__module__}.system"}
 
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump(expected, f, separators=(",", ":"))
