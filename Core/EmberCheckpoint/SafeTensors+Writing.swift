@@ -27,7 +27,7 @@ extension SafeTensors {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
-        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = openForWriting(temporary)
         guard fd >= 0 else { throw .writeFailed(path: path, reason: "creating \(temporary): \(errnoText())") }
         var closed = false
         do throws(SafeTensorsError) {
@@ -153,12 +153,17 @@ private func quoted(_ s: String) -> String {
     return out + "\""
 }
 
+/// At file scope, where `open` is the C call and not `SafeTensors.open`.
+private func openForWriting(_ path: String) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+}
+
 private func errnoText() -> String { String(cString: strerror(errno)) }
 
 private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(SafeTensorsError) {
     var done = 0
     while done < bytes.count {
-        let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+        let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
         if n < 0 {
             if errno == EINTR { continue }
             throw .writeFailed(path: path, reason: "write: \(errnoText())")

@@ -20,6 +20,10 @@ import Foundation
 /// ```
 public final class SafeTensors: Sendable {
     /// One tensor's description, available without loading it.
+    ///
+    /// ```swift
+    /// let e = file["fc.weight"]!   // e.dtypeName "F32", e.shape [4, 8], e.dataOffsets 0..<128
+    /// ```
     public struct Entry: Sendable, Equatable {
         /// The tensor's name (its key in the header).
         public let name: String
@@ -27,6 +31,7 @@ public final class SafeTensors: Sendable {
         public let dtypeName: String
         /// Ember's dtype, or nil for format dtypes Ember lacks (U16, F8_*, C64, ...).
         public let dtype: DType?
+        /// Sizes of each dimension; `[]` for a scalar.
         public let shape: [Int]
         /// Byte range within the data section (the header's `data_offsets`).
         public let dataOffsets: Range<Int>

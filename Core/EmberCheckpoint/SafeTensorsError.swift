@@ -56,6 +56,7 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     /// Writing: a system call failed; nothing was left at the destination.
     case writeFailed(path: String, reason: String)
 
+    /// The message: file, then tensor or field, then the numbers at fault.
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason):
