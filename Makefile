@@ -58,9 +58,10 @@ $(CACHE)/diabetes_target.csv:
 regression: setup $(CACHE)/diabetes_target.csv
 	$(SWIFT) run -c release fit-diabetes $(CACHE)/diabetes_data_raw.csv $(CACHE)/diabetes_target.csv
 
-# Regenerates the PyTorch reference values (needs torch; never run by CI).
+# Regenerates the PyTorch reference values (needs torch, and `safetensors`
+# for the checkpoint files; never run by CI).
 fixtures:
-	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py
+	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py
 
 clean:
 	rm -rf .build

@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "EmberNN", targets: ["EmberNN"]),
         .library(name: "EmberOptim", targets: ["EmberOptim"]),
         .library(name: "EmberData", targets: ["EmberData"]),
+        .library(name: "EmberCheckpoint", targets: ["EmberCheckpoint"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
         .executable(name: "train-digits", targets: ["train-digits"]),
@@ -88,6 +89,13 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: optimize
         ),
+        .target(
+            name: "EmberCheckpoint",
+            dependencies: ["EmberCore", "EmberKernels"],
+            path: "Core/EmberCheckpoint",
+            exclude: ["README.md"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "tensor-tour",
             dependencies: ["EmberCore"],
@@ -123,6 +131,11 @@ let package = Package(
             name: "EmberNNTests",
             dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberTestSupport"],
             path: "Tests/EmberNNTests"
+        ),
+        .testTarget(
+            name: "EmberCheckpointTests",
+            dependencies: ["EmberCore", "EmberCheckpoint", "EmberTestSupport"],
+            path: "Tests/EmberCheckpointTests"
         ),
     ]
 )
