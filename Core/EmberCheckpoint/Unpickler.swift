@@ -130,7 +130,7 @@ public struct Unpickler {
 
         while true {
             let at = position
-            let opcode = try take(1, at: at).first!
+            let opcode = try take(1, at: at)[at]
             switch opcode {
             case 0x80: _ = try take(1, at: at)                                    // PROTO
             case 0x95: _ = try take(8, at: at)                                    // FRAME: a length hint only
