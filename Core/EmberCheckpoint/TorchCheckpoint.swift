@@ -48,6 +48,8 @@ public enum TorchCheckpointError: Error, Equatable, CustomStringConvertible {
     case bigEndian(path: String)
     /// A call to an allowed global that is not a tensor rebuild (`torch.Size`, ...).
     case unsupportedCall(path: String, function: String)
+    /// Neither a zip archive nor a legacy stream (TorchScript and the ancient tar format are not loaded).
+    case unknownFormat(path: String)
 
     public var description: String {
         switch self {
@@ -58,6 +60,7 @@ public enum TorchCheckpointError: Error, Equatable, CustomStringConvertible {
             "\(path): storage \(storage) should hold \(expected) bytes, its record holds \(found)"
         case .bigEndian(let path): "\(path): big-endian checkpoints are not supported yet"
         case .unsupportedCall(let path, let function): "\(path): cannot rebuild a call to \(function)"
+        case .unknownFormat(let path): "\(path): not a PyTorch zip or legacy checkpoint"
         }
     }
 }
@@ -70,14 +73,27 @@ public enum TorchCheckpoint {
         "ByteStorage": .uint8, "BoolStorage": .bool,
     ]
 
-    /// Loads a zip-format checkpoint (`torch.save` since 1.6). Storages are
-    /// zero-copy views of the memory-mapped file.
+    /// The first bytes of a legacy (pre-1.6) stream: the pickled magic number.
+    static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
+
+    /// Loads a PyTorch checkpoint in either format `torch.save` writes: zip
+    /// (torch 1.6 and later) or the legacy stream (older files, such as
+    /// CheXNet's `model.pth.tar`). Zip storages are zero-copy views of the
+    /// memory-mapped file; legacy ones too where their bytes are aligned.
     ///
     /// ```swift
     /// let sd = try TorchCheckpoint.load(URL(fileURLWithPath: "resnet18.pth"))
     /// let conv1 = sd["conv1.weight"]   // .tensor([64, 3, 7, 7])
     /// ```
     public static func load(_ url: URL) throws -> TorchValue {
+        let map = try MemoryMap(path: url.path, minimumSize: 4)
+        let head = UnsafeRawBufferPointer(start: map.base, count: Swift.min(map.size, legacyMagic.count))
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try loadZip(url) }
+        if head.elementsEqual(legacyMagic) { return try loadLegacy(map, path: url.path) }
+        throw TorchCheckpointError.unknownFormat(path: url.path)
+    }
+
+    static func loadZip(_ url: URL) throws -> TorchValue {
         let archive = try TorchZipArchive(url: url)
         if archive.contains("byteorder"), try archive.bytes(named: "byteorder") != Array("little".utf8) {
             throw TorchCheckpointError.bigEndian(path: archive.path)
@@ -99,6 +115,99 @@ public enum TorchCheckpoint {
             return Storage(wrapping: source, byteCount: byteCount, release: { _ in withExtendedLifetime(map) {} })
         }
         return try rebuilder.value(try reader.load())
+    }
+}
+
+extension TorchCheckpoint {
+    /// The legacy stream: five pickles (magic number, protocol, sys_info, the
+    /// object, the storage keys), then each storage in key order as an int64
+    /// element count and its raw bytes.
+    static func loadLegacy(_ map: MemoryMap, path: String) throws -> TorchValue {
+        let bytes = Array(UnsafeRawBufferPointer(start: map.base, count: map.size))
+        var pickles: [PickleValue] = []
+        var offset = 0
+        for _ in 0..<5 {
+            var reader = Unpickler(bytes, source: path, startingAt: offset)
+            pickles.append(try reader.load())
+            offset = reader.offset
+        }
+        guard case .dict(let info, _, _) = pickles[2],
+              info.contains(PickleItem(key: .string("little_endian"), value: .bool(true))) else {
+            throw TorchCheckpointError.bigEndian(path: path)
+        }
+        guard case .list(let keyValues) = pickles[4] else {
+            throw TorchCheckpointError.malformedTensor(path: path, reason: "the storage key list is \(pickles[4])")
+        }
+        var types: [String: DType] = [:]
+        try collectLegacyStorages(pickles[3], path: path, into: &types)
+        // Walk the storage section: each record's size comes from its count and the type the pickle gave it.
+        var ranges: [String: Range<Int>] = [:]
+        for keyValue in keyValues {
+            guard case .string(let key) = keyValue, let dtype = types[key], ranges[key] == nil else {
+                throw TorchCheckpointError.malformedTensor(path: path, reason: "storage key \(keyValue) is unknown or repeated")
+            }
+            guard map.size - offset >= 8 else {
+                throw TorchCheckpointError.storageSize(path: path, storage: key, expected: 8, found: map.size - offset)
+            }
+            var count: UInt64 = 0
+            for i in 0..<8 { count |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+            let (byteCount, overflow) = Int(clamping: count).multipliedReportingOverflow(by: dtype.itemSize)
+            guard !overflow, count <= UInt64(Int.max), byteCount <= map.size - offset - 8 else {
+                throw TorchCheckpointError.storageSize(path: path, storage: key, expected: overflow ? Int.max : byteCount,
+                                                      found: map.size - offset - 8)
+            }
+            ranges[key] = (offset + 8)..<(offset + 8 + byteCount)
+            offset += 8 + byteCount
+        }
+        var rebuilder = Rebuilder(path: path) { key, byteCount, dtype in
+            guard let range = ranges[key] else {
+                throw TorchCheckpointError.malformedTensor(path: path, reason: "storage \(key) is not in the storage section")
+            }
+            guard range.count == byteCount else {
+                throw TorchCheckpointError.storageSize(path: path, storage: key, expected: byteCount, found: range.count)
+            }
+            let source = map.base + range.lowerBound
+            let misaligned = Int(bitPattern: source) % dtype.itemSize != 0
+            let badBools = dtype == .bool && UnsafeRawBufferPointer(start: source, count: byteCount).contains { $0 > 1 }
+            if misaligned || badBools {
+                // Legacy records are packed without alignment: those are copied (and bools normalized).
+                let copy = Storage(byteCount: byteCount)
+                copy.data.copyMemory(from: source, byteCount: byteCount)
+                if badBools {
+                    let b = copy.data.assumingMemoryBound(to: UInt8.self)
+                    for i in 0..<byteCount { b[i] = b[i] == 0 ? 0 : 1 }
+                }
+                return copy
+            }
+            return Storage(wrapping: source, byteCount: byteCount, release: { _ in withExtendedLifetime(map) {} })
+        }
+        return try rebuilder.value(pickles[3])
+    }
+
+    /// Every storage the object names, with its dtype; legacy view metadata (pre-1.0 storage views) is refused.
+    static func collectLegacyStorages(_ v: PickleValue, path: String, into types: inout [String: DType]) throws {
+        switch v {
+        case .persistent(.tuple(let pid)):
+            guard pid.count == 6, case .global(_, let typeName) = pid[1], case .string(let key) = pid[2] else {
+                throw TorchCheckpointError.malformedTensor(path: path, reason: "a legacy storage id \(pid)")
+            }
+            guard case .none = pid[5] else {
+                throw TorchCheckpointError.malformedTensor(path: path, reason: "storage \(key) is a pre-1.0 storage view")
+            }
+            guard let dtype = storageDTypes[typeName] else { throw TorchCheckpointError.unsupportedStorage(path: path, type: typeName) }
+            types[key] = dtype
+        case .list(let items), .tuple(let items):
+            for item in items { try collectLegacyStorages(item, path: path, into: &types) }
+        case .dict(let items, _, _):
+            for item in items {
+                try collectLegacyStorages(item.key, path: path, into: &types)
+                try collectLegacyStorages(item.value, path: path, into: &types)
+            }
+        case .reduce(let callable, let arguments):
+            try collectLegacyStorages(callable, path: path, into: &types)
+            for a in arguments { try collectLegacyStorages(a, path: path, into: &types) }
+        default: break
+        }
     }
 }
 

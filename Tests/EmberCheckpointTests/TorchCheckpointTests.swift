@@ -39,11 +39,31 @@ private func expectLoaded(_ value: TorchValue, _ expected: [String: Any], _ path
     }
 }
 
-@Test("zip checkpoint loads as torch saved it",
-      arguments: ["state_dict.pt", "checkpoint.pth.tar", "views.pt", "dtypes.pt", "many_keys.pt", "proto4.pt"])
-func zipCheckpointLoads(_ name: String) throws {
+@Test("checkpoint loads as torch saved it",
+      arguments: ["state_dict.pt", "checkpoint.pth.tar", "views.pt", "dtypes.pt", "many_keys.pt", "proto4.pt",
+                  "state_dict_legacy.pt", "checkpoint_legacy.pth.tar", "views_legacy.pt", "dtypes_legacy.pt",
+                  "many_keys_legacy.pt"])
+func checkpointLoads(_ name: String) throws {
     let value = try TorchCheckpoint.load(pth.appendingPathComponent(name))
-    expectLoaded(value, expectedObjects[name]!["object"] as! [String: Any], name)
+    // Legacy files hold the same objects as their zip twins.
+    let original = expectedObjects[name]!["same_object_as"] as? String ?? name
+    expectLoaded(value, expectedObjects[original]!["object"] as! [String: Any], name)
+}
+
+@Test func legacyViewsShareOneStorageToo() throws {
+    let views = try TorchCheckpoint.load(pth.appendingPathComponent("views_legacy.pt"))
+    guard case .tensor(let base) = views["base"], case .tensor(let transposed) = views["transposed"] else {
+        Issue.record("missing tensors")
+        return
+    }
+    #expect(base.storage === transposed.storage)
+}
+
+@Test func otherFilesAreNotCheckpoints() throws {
+    let text = FileManager.default.temporaryDirectory.appendingPathComponent("ember-not-a-checkpoint-\(getpid()).txt")
+    try Data("hello, this is text".utf8).write(to: text)
+    defer { try? FileManager.default.removeItem(at: text) }
+    #expect(throws: TorchCheckpointError.unknownFormat(path: text.path)) { _ = try TorchCheckpoint.load(text) }
 }
 
 @Test func viewsShareOneStorage() throws {
@@ -69,8 +89,9 @@ func zipCheckpointLoads(_ name: String) throws {
     #expect(optimizer.count == 2)
 }
 
-@Test func loadingRefusesOsSystem() throws {
-    let error = #expect(throws: PickleError.self) { _ = try TorchCheckpoint.load(pth.appendingPathComponent("os_system.pt")) }
-    guard case .forbiddenGlobal(_, _, let module, let name) = error else { Issue.record("\(String(describing: error))"); return }
-    #expect("\(module).\(name)" == expectedObjects["os_system.pt"]!["refused_global"] as! String)
+@Test("loading refuses os.system by name", arguments: ["os_system.pt", "os_system_legacy.pt"])
+func loadingRefusesOsSystem(_ name: String) throws {
+    let error = #expect(throws: PickleError.self) { _ = try TorchCheckpoint.load(pth.appendingPathComponent(name)) }
+    guard case .forbiddenGlobal(_, _, let module, let global) = error else { Issue.record("\(String(describing: error))"); return }
+    #expect("\(module).\(global)" == expectedObjects[name]!["refused_global"] as! String)
 }
