@@ -1,69 +1,10 @@
-// Loading a zip-format .pth/.pt file into Ember values: the restricted
+// Loading a .pth/.pt file into Ember values: the restricted
 // unpickler's tree, with every `_rebuild_tensor_v2` / `_rebuild_parameter`
 // call turned into a tensor over its storage record. Tensors that share a
 // storage share one Ember Storage, with the file's strides and offsets.
 
 import EmberCore
 import Foundation
-
-/// A value from a PyTorch checkpoint: the saved object tree with tensors.
-///
-/// ```swift
-/// let checkpoint = try TorchCheckpoint.load(URL(fileURLWithPath: "model.pth"))
-/// if case .dict(let items, _) = checkpoint { print(items.map(\.key)) }
-/// ```
-public indirect enum TorchValue: @unchecked Sendable {
-    case none
-    case bool(Bool)
-    case int(Int64)
-    /// An integer wider than 64 bits, little-endian two's complement.
-    case bigInt([UInt8])
-    case float(Double)
-    case string(String)
-    case bytes([UInt8])
-    case list([TorchValue])
-    case tuple([TorchValue])
-    /// Keys and values in saved order; `ordered` for an `OrderedDict` (a state dict).
-    case dict([(key: TorchValue, value: TorchValue)], ordered: Bool)
-    case tensor(Tensor)
-
-    /// The value under string key `key` of a dict, like `checkpoint["state_dict"]`.
-    public subscript(key: String) -> TorchValue? {
-        guard case .dict(let items, _) = self else { return nil }
-        return items.first { if case .string(key) = $0.key { true } else { false } }?.value
-    }
-}
-
-/// Why a checkpoint's object tree could not become tensors.
-public enum TorchCheckpointError: Error, Equatable, CustomStringConvertible {
-    /// A tensor rebuild with arguments of the wrong kind or count.
-    case malformedTensor(path: String, reason: String)
-    /// A storage class Ember has no dtype for (complex, quantized, ...).
-    case unsupportedStorage(path: String, type: String)
-    /// A tensor reaching outside its storage.
-    case outOfBounds(path: String, storage: String, reason: String)
-    /// A storage record whose size is not numel × element size.
-    case storageSize(path: String, storage: String, expected: Int, found: Int)
-    /// Only little-endian files are read so far.
-    case bigEndian(path: String)
-    /// A call to an allowed global that is not a tensor rebuild (`torch.Size`, ...).
-    case unsupportedCall(path: String, function: String)
-    /// Neither a zip archive nor a legacy stream (TorchScript and the ancient tar format are not loaded).
-    case unknownFormat(path: String)
-
-    public var description: String {
-        switch self {
-        case .malformedTensor(let path, let reason): "\(path): malformed tensor: \(reason)"
-        case .unsupportedStorage(let path, let type): "\(path): storage type \(type) has no Ember dtype"
-        case .outOfBounds(let path, let storage, let reason): "\(path): a tensor reaches outside storage \(storage): \(reason)"
-        case .storageSize(let path, let storage, let expected, let found):
-            "\(path): storage \(storage) should hold \(expected) bytes, its record holds \(found)"
-        case .bigEndian(let path): "\(path): big-endian checkpoints are not supported yet"
-        case .unsupportedCall(let path, let function): "\(path): cannot rebuild a call to \(function)"
-        case .unknownFormat(let path): "\(path): not a PyTorch zip or legacy checkpoint"
-        }
-    }
-}
 
 /// Loads PyTorch checkpoints without executing them.
 public enum TorchCheckpoint {
@@ -115,99 +56,6 @@ public enum TorchCheckpoint {
             return Storage(wrapping: source, byteCount: byteCount, release: { _ in withExtendedLifetime(map) {} })
         }
         return try rebuilder.value(try reader.load())
-    }
-}
-
-extension TorchCheckpoint {
-    /// The legacy stream: five pickles (magic number, protocol, sys_info, the
-    /// object, the storage keys), then each storage in key order as an int64
-    /// element count and its raw bytes.
-    static func loadLegacy(_ map: MemoryMap, path: String) throws -> TorchValue {
-        let bytes = Array(UnsafeRawBufferPointer(start: map.base, count: map.size))
-        var pickles: [PickleValue] = []
-        var offset = 0
-        for _ in 0..<5 {
-            var reader = Unpickler(bytes, source: path, startingAt: offset)
-            pickles.append(try reader.load())
-            offset = reader.offset
-        }
-        guard case .dict(let info, _, _) = pickles[2],
-              info.contains(PickleItem(key: .string("little_endian"), value: .bool(true))) else {
-            throw TorchCheckpointError.bigEndian(path: path)
-        }
-        guard case .list(let keyValues) = pickles[4] else {
-            throw TorchCheckpointError.malformedTensor(path: path, reason: "the storage key list is \(pickles[4])")
-        }
-        var types: [String: DType] = [:]
-        try collectLegacyStorages(pickles[3], path: path, into: &types)
-        // Walk the storage section: each record's size comes from its count and the type the pickle gave it.
-        var ranges: [String: Range<Int>] = [:]
-        for keyValue in keyValues {
-            guard case .string(let key) = keyValue, let dtype = types[key], ranges[key] == nil else {
-                throw TorchCheckpointError.malformedTensor(path: path, reason: "storage key \(keyValue) is unknown or repeated")
-            }
-            guard map.size - offset >= 8 else {
-                throw TorchCheckpointError.storageSize(path: path, storage: key, expected: 8, found: map.size - offset)
-            }
-            var count: UInt64 = 0
-            for i in 0..<8 { count |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-            let (byteCount, overflow) = Int(clamping: count).multipliedReportingOverflow(by: dtype.itemSize)
-            guard !overflow, count <= UInt64(Int.max), byteCount <= map.size - offset - 8 else {
-                throw TorchCheckpointError.storageSize(path: path, storage: key, expected: overflow ? Int.max : byteCount,
-                                                      found: map.size - offset - 8)
-            }
-            ranges[key] = (offset + 8)..<(offset + 8 + byteCount)
-            offset += 8 + byteCount
-        }
-        var rebuilder = Rebuilder(path: path) { key, byteCount, dtype in
-            guard let range = ranges[key] else {
-                throw TorchCheckpointError.malformedTensor(path: path, reason: "storage \(key) is not in the storage section")
-            }
-            guard range.count == byteCount else {
-                throw TorchCheckpointError.storageSize(path: path, storage: key, expected: byteCount, found: range.count)
-            }
-            let source = map.base + range.lowerBound
-            let misaligned = Int(bitPattern: source) % dtype.itemSize != 0
-            let badBools = dtype == .bool && UnsafeRawBufferPointer(start: source, count: byteCount).contains { $0 > 1 }
-            if misaligned || badBools {
-                // Legacy records are packed without alignment: those are copied (and bools normalized).
-                let copy = Storage(byteCount: byteCount)
-                copy.data.copyMemory(from: source, byteCount: byteCount)
-                if badBools {
-                    let b = copy.data.assumingMemoryBound(to: UInt8.self)
-                    for i in 0..<byteCount { b[i] = b[i] == 0 ? 0 : 1 }
-                }
-                return copy
-            }
-            return Storage(wrapping: source, byteCount: byteCount, release: { _ in withExtendedLifetime(map) {} })
-        }
-        return try rebuilder.value(pickles[3])
-    }
-
-    /// Every storage the object names, with its dtype; legacy view metadata (pre-1.0 storage views) is refused.
-    static func collectLegacyStorages(_ v: PickleValue, path: String, into types: inout [String: DType]) throws {
-        switch v {
-        case .persistent(.tuple(let pid)):
-            guard pid.count == 6, case .global(_, let typeName) = pid[1], case .string(let key) = pid[2] else {
-                throw TorchCheckpointError.malformedTensor(path: path, reason: "a legacy storage id \(pid)")
-            }
-            guard case .none = pid[5] else {
-                throw TorchCheckpointError.malformedTensor(path: path, reason: "storage \(key) is a pre-1.0 storage view")
-            }
-            guard let dtype = storageDTypes[typeName] else { throw TorchCheckpointError.unsupportedStorage(path: path, type: typeName) }
-            types[key] = dtype
-        case .list(let items), .tuple(let items):
-            for item in items { try collectLegacyStorages(item, path: path, into: &types) }
-        case .dict(let items, _, _):
-            for item in items {
-                try collectLegacyStorages(item.key, path: path, into: &types)
-                try collectLegacyStorages(item.value, path: path, into: &types)
-            }
-        case .reduce(let callable, let arguments):
-            try collectLegacyStorages(callable, path: path, into: &types)
-            for a in arguments { try collectLegacyStorages(a, path: path, into: &types) }
-        default: break
-        }
     }
 }
 
