@@ -88,3 +88,38 @@ final class Block: Module {
         #expect(d(x) === x)
     }
 }
+
+@Suite struct StateDictKeyMappingTests {
+    /// Keys as CheXNet's checkpoint names them: DataParallel's prefix, a
+    /// `densenet121.` wrapper, and torchvision's legacy `norm.1` layer names.
+    let chexnet = StateDict([
+        ("module.densenet121.features.conv0.weight", Tensor.zeros([2])),
+        ("module.densenet121.features.denseblock1.denselayer1.norm.1.weight", Tensor.ones([3])),
+        ("module.densenet121.features.denseblock1.denselayer1.conv.2.weight", Tensor.ones([4])),
+        ("module.densenet121.classifier.0.bias", Tensor.zeros([1])),
+    ])
+
+    @Test func stripsThePrefixAndFixesLegacyDenseNetNames() throws {
+        let fixed = try chexnet.strippingPrefix("module.densenet121.")
+            .renamingKeys(matching: #"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$"#,
+                          with: "$1$2")
+        #expect(fixed.keys == ["features.conv0.weight", "features.denseblock1.denselayer1.norm1.weight",
+                               "features.denseblock1.denselayer1.conv2.weight", "classifier.0.bias"])
+        // The tensors themselves are carried over, not copied.
+        #expect(fixed["features.denseblock1.denselayer1.norm1.weight"] === chexnet["module.densenet121.features.denseblock1.denselayer1.norm.1.weight"])
+    }
+
+    @Test func renamesThroughATableAndKeepsTheRest() throws {
+        let mapped = try chexnet.renamingKeys(["module.densenet121.classifier.0.bias": "classifier.bias"])
+        #expect(mapped.keys.last == "classifier.bias" && mapped.count == 4)
+        #expect(mapped.keys.first == "module.densenet121.features.conv0.weight")
+    }
+
+    @Test func refusesCollisionsAndBadPatterns() {
+        let sd = StateDict([("module.fc.weight", Tensor.zeros([1])), ("fc.weight", Tensor.ones([1]))])
+        #expect(throws: StateDictKeyError.collision(first: "module.fc.weight", second: "fc.weight", renamed: "fc.weight")) {
+            _ = try sd.strippingPrefix("module.")
+        }
+        #expect(throws: StateDictKeyError.invalidPattern("(unclosed")) { _ = try sd.renamingKeys(matching: "(unclosed", with: "$1") }
+    }
+}
