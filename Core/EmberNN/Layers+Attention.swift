@@ -29,7 +29,7 @@ public final class MultiheadAttention: Module {
     public let embedDim: Int, numHeads: Int, dropout: Double, batchFirst: Bool
     public let kdim: Int, vdim: Int
     var packed: Bool { kdim == embedDim && vdim == embedDim }
-    public var outProj: Linear { namedChildren.first { $0.0 == "out_proj" }!.1 as! Linear }
+    public var outProj: Linear { child("out_proj") as! Linear }
 
     public init(embedDim: Int, numHeads: Int, dropout: Double = 0, bias: Bool = true, kdim: Int? = nil, vdim: Int? = nil,
                 batchFirst: Bool = false, dtype: DType = .float32) {

@@ -33,8 +33,7 @@ public final class Linear: Module {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        let y = input.matmul(weight.t())
-        return bias.map { y + $0 } ?? y
+        Functional.linear(input, weight: weight, bias: bias)
     }
 }
 

@@ -54,7 +54,7 @@ public final class ModuleDict: Module {
         for (k, m) in pairs { self[k] = m }
     }
     public subscript(key: String) -> Module? {
-        get { namedChildren.first { $0.0 == key }?.1 }
+        get { child(key) }
         set {
             guard let newValue else { return }
             if !keys.contains(key) { keys.append(key) }

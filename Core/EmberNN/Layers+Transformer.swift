@@ -20,11 +20,11 @@ public final class TransformerEncoderLayer: Module {
     public let dModel: Int, nhead: Int, dimFeedforward: Int, dropout: Double
     public let activation: TransformerActivation, layerNormEps: Double, batchFirst: Bool, normFirst: Bool, bias: Bool
 
-    public var selfAttn: MultiheadAttention { child("self_attn") }
-    public var linear1: Linear { child("linear1") }
-    public var linear2: Linear { child("linear2") }
-    public var norm1: LayerNorm { child("norm1") }
-    public var norm2: LayerNorm { child("norm2") }
+    public var selfAttn: MultiheadAttention { child("self_attn") as! MultiheadAttention }
+    public var linear1: Linear { child("linear1") as! Linear }
+    public var linear2: Linear { child("linear2") as! Linear }
+    public var norm1: LayerNorm { child("norm1") as! LayerNorm }
+    public var norm2: LayerNorm { child("norm2") as! LayerNorm }
 
     public init(dModel: Int, nhead: Int, dimFeedforward: Int = 2048, dropout: Double = 0.1,
                 activation: TransformerActivation = .relu, layerNormEps: Double = 1e-5, batchFirst: Bool = false,
@@ -43,8 +43,6 @@ public final class TransformerEncoderLayer: Module {
         registerModule("dropout1", Dropout(p: dropout))
         registerModule("dropout2", Dropout(p: dropout))
     }
-
-    private func child<M: Module>(_ name: String) -> M { namedChildren.first { $0.0 == name }!.1 as! M }
 
     /// A new layer with the same configuration and a copy of this one's
     /// parameters, as `copy.deepcopy` makes them for `TransformerEncoder`.
@@ -70,12 +68,12 @@ public final class TransformerEncoderLayer: Module {
         func selfAttention(_ x: Tensor) -> Tensor {
             let out = selfAttn(x, x, x, keyPaddingMask: srcKeyPaddingMask, needWeights: false, attnMask: srcMask,
                                isCausal: isCausal).output
-            return (child("dropout1") as Dropout)(out)
+            return child("dropout1")!(out)
         }
         func feedForward(_ x: Tensor) -> Tensor {
             let h = linear1(x)
             let activated = activation == .relu ? h.relu() : h.gelu()
-            return (child("dropout2") as Dropout)(linear2((child("dropout") as Dropout)(activated)))
+            return child("dropout2")!(linear2(child("dropout")!(activated)))
         }
         if normFirst {
             let x = src + selfAttention(norm1(src))
@@ -96,7 +94,7 @@ public final class TransformerEncoderLayer: Module {
 /// ```
 public final class TransformerEncoder: Module {
     public let layers: ModuleList
-    public var norm: Module? { namedChildren.first { $0.0 == "norm" }?.1 }
+    public var norm: Module? { child("norm") }
 
     public init(_ encoderLayer: TransformerEncoderLayer, numLayers: Int, norm: Module? = nil) {
         precondition(numLayers > 0, "TransformerEncoder: num_layers must be positive, got \(numLayers)")

@@ -76,6 +76,15 @@ open class Module {
         parameterSlots.first { $0.name == name }?.tensor
     }
 
+    /// The registered submodule `name` of this module (not of grandchildren).
+    ///
+    /// ```swift
+    /// let proj = attention.child("out_proj") as? Linear
+    /// ```
+    public func child(_ name: String) -> Module? {
+        childSlots.first { $0.name == name }?.module
+    }
+
     /// The registered buffer `name` of this module (not of children).
     public func buffer(_ name: String) -> Tensor? {
         bufferSlots.first { $0.name == name }?.tensor
