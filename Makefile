@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev pkg-config
+APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev pkg-config
 
 .PHONY: setup build test bench demo digits regression fixtures clean
 
@@ -60,8 +60,11 @@ regression: setup $(CACHE)/diabetes_target.csv
 
 # Regenerates the PyTorch reference values (needs torch, and `safetensors`
 # for the checkpoint files; never run by CI).
+# Then Ember re-saves torch's checkpoints and torch checks them (Ember → torch → Ember).
 fixtures:
 	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py
+	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter TorchCheckpointSaving
+	cd Tests/Fixtures/Scripts && python3 check_ember_pth.py
 
 clean:
 	rm -rf .build

@@ -51,6 +51,12 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Core/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "EmberKernels",
             dependencies: [
@@ -91,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "EmberCheckpoint",
-            dependencies: ["EmberCore", "EmberKernels"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberKernels", "CZlib"],
             path: "Core/EmberCheckpoint",
             exclude: ["README.md"],
             swiftSettings: optimize
@@ -134,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmberCheckpointTests",
-            dependencies: ["EmberCore", "EmberCheckpoint", "EmberTestSupport"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "EmberTestSupport"],
             path: "Tests/EmberCheckpointTests"
         ),
     ]

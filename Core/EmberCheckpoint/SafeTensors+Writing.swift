@@ -5,11 +5,6 @@
 
 import EmberCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension SafeTensors {
     /// Writes `tensors` to `url` atomically: into a temporary file in the same
@@ -24,33 +19,15 @@ extension SafeTensors {
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String]? = nil,
                              to url: URL) throws(SafeTensorsError) {
         let plan = try Plan(tensors, metadata: metadata)
-        let path = url.path
-        let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
-        let fd = openForWriting(temporary)
-        guard fd >= 0 else { throw .writeFailed(path: path, reason: "creating \(temporary): \(errnoText())") }
-        var closed = false
-        do throws(SafeTensorsError) {
-            // withUnsafeBytes rethrows untyped errors, so the typed one is carried out.
-            let headerError: SafeTensorsError? = plan.header.withUnsafeBytes { b in
-                do throws(SafeTensorsError) { try writeAll(fd, b, path: path); return nil } catch { return error }
-            }
-            if let headerError { throw headerError }
+        do throws(AtomicWriteFailure) {
+            let file = try AtomicFile(url)
+            try file.write(plan.header)
             for t in plan.tensors where t.count > 0 {
-                try writeAll(fd, UnsafeRawBufferPointer(start: t.rawPointer, count: t.count * t.dtype.itemSize),
-                             path: path)
+                try file.write(UnsafeRawBufferPointer(start: t.rawPointer, count: t.count * t.dtype.itemSize))
             }
-            // Flushed before the rename, so a crash cannot leave the new name on an empty file.
-            guard fsync(fd) == 0 else { throw .writeFailed(path: path, reason: "fsync: \(errnoText())") }
-            closed = true
-            guard close(fd) == 0 else { throw .writeFailed(path: path, reason: "close: \(errnoText())") }
-            guard rename(temporary, path) == 0 else {
-                throw .writeFailed(path: path, reason: "renaming \(temporary): \(errnoText())")
-            }
+            try file.commit()
         } catch {
-            if !closed { close(fd) }
-            unlink(temporary)
-            throw error
+            throw .writeFailed(path: error.path, reason: error.reason)
         }
     }
 
@@ -151,23 +128,4 @@ private func quoted(_ s: String) -> String {
         }
     }
     return out + "\""
-}
-
-/// At file scope, where `open` is the C call and not `SafeTensors.open`.
-private func openForWriting(_ path: String) -> Int32 {
-    open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-}
-
-private func errnoText() -> String { String(cString: strerror(errno)) }
-
-private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(SafeTensorsError) {
-    var done = 0
-    while done < bytes.count {
-        let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw .writeFailed(path: path, reason: "write: \(errnoText())")
-        }
-        done += n
-    }
 }

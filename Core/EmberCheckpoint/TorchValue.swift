@@ -47,6 +47,10 @@ public enum TorchCheckpointError: Error, Equatable, CustomStringConvertible {
     case unsupportedCall(path: String, function: String)
     /// Neither a zip archive nor a legacy stream (TorchScript and the ancient tar format are not loaded).
     case unknownFormat(path: String)
+    /// A value `save` cannot write in a form `torch.load(weights_only=True)` reads.
+    case unsupportedValue(path: String, key: String, reason: String)
+    /// The file system refused the write.
+    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -58,6 +62,8 @@ public enum TorchCheckpointError: Error, Equatable, CustomStringConvertible {
         case .bigEndian(let path): "\(path): big-endian checkpoints are not supported yet"
         case .unsupportedCall(let path, let function): "\(path): cannot rebuild a call to \(function)"
         case .unknownFormat(let path): "\(path): not a PyTorch zip or legacy checkpoint"
+        case .unsupportedValue(let path, let key, let reason): "\(path): cannot save \(key.isEmpty ? "the value" : key): \(reason)"
+        case .writeFailed(let path, let reason): "\(path): write failed: \(reason)"
         }
     }
 }

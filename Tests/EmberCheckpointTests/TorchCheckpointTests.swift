@@ -8,11 +8,11 @@ import EmberTestSupport
 import Foundation
 import Testing
 
-private let pth = FixtureLoader.directory.appendingPathComponent("checkpoint/pth")
-nonisolated(unsafe) private let expectedObjects = FixtureLoader.json("checkpoint/pth/expected.json")["files"] as! [String: [String: Any]]
+let pth = FixtureLoader.directory.appendingPathComponent("checkpoint/pth")
+nonisolated(unsafe) let expectedObjects = FixtureLoader.json("checkpoint/pth/expected.json")["files"] as! [String: [String: Any]]
 
 /// Compares a loaded value with gen_pth.py's description, tensors value for value.
-private func expectLoaded(_ value: TorchValue, _ expected: [String: Any], _ path: String) {
+func expectLoaded(_ value: TorchValue, _ expected: [String: Any], _ path: String) {
     switch (expected["kind"] as! String, value) {
     case ("tensor", .tensor(let t)):
         #expect(t.shape == expected["shape"] as! [Int], "\(path) shape")
