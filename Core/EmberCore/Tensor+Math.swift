@@ -119,6 +119,16 @@ extension Tensor {
     /// Elementwise `>=`, as bool.
     public func ge(_ other: Tensor) -> Tensor { Tensor.compare(self, other, .ge, name: "ge") }
 
+    /// True when both tensors have the same shape and equal elements
+    /// (`torch.equal`); NaN equals nothing, as in PyTorch.
+    ///
+    /// ```swift
+    /// Tensor([1, 2] as [Float]).equal(Tensor([1, 2] as [Float]))   // true
+    /// ```
+    public func equal(_ other: Tensor) -> Bool {
+        shape == other.shape && GradMode.noGrad { eq(other).all().scalars(as: Bool.self)[0] }
+    }
+
     private func cmpScalar(_ s: Double) -> Tensor {
         scalarOperand(s, isFloatingPoint: s != s.rounded() || !s.isFinite || dtype.isFloatingPoint)
     }
