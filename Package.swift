@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "EmberOptim", targets: ["EmberOptim"]),
         .library(name: "EmberData", targets: ["EmberData"]),
         .library(name: "EmberCheckpoint", targets: ["EmberCheckpoint"]),
+        .executable(name: "ember", targets: ["ember"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
         .executable(name: "train-digits", targets: ["train-digits"]),
@@ -43,6 +44,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -103,6 +105,14 @@ let package = Package(
             swiftSettings: optimize
         ),
         .executableTarget(
+            name: "ember",
+            dependencies: [
+                "EmberCore", "EmberNN", "EmberCheckpoint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ember"
+        ),
+        .executableTarget(
             name: "tensor-tour",
             dependencies: ["EmberCore"],
             path: "Examples/tensor-tour"
@@ -137,6 +147,11 @@ let package = Package(
             name: "EmberNNTests",
             dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberTestSupport"],
             path: "Tests/EmberNNTests"
+        ),
+        .testTarget(
+            name: "EmberCLITests",
+            dependencies: ["ember", "EmberCore", "EmberNN", "EmberCheckpoint", "EmberTestSupport"],
+            path: "Tests/EmberCLITests"
         ),
         .testTarget(
             name: "EmberCheckpointTests",

@@ -19,7 +19,7 @@ public enum StateDictFileError: Error, Equatable, CustomStringConvertible {
         case .notADict(let path, let key, let found):
             "\(path): \(key.map { "the value under \"\($0)\"" } ?? "the file") is \(found), not a dict of tensors"
         case .notATensor(let path, let key, let found):
-            "\(path): \"\(key)\" holds \(found), not a tensor; if this is a training checkpoint, pick its state dict with key: (for example \"state_dict\")"
+            "\(path): \"\(key)\" holds \(found), not a tensor (is this a training checkpoint? pick its state dict by key, such as \"state_dict\")"
         case .missingKey(let path, let key, let available):
             "\(path): no key \"\(key)\"; the checkpoint has: \(available.joined(separator: ", "))"
         }
