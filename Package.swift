@@ -129,7 +129,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EmberBenchmarks",
-            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "COpenBLAS"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "COpenBLAS"],
             path: "Benchmarks/EmberBenchmarks",
             swiftSettings: optimize
         ),

@@ -7,6 +7,7 @@ benchmark binary and prints a Markdown table of Ember's time over PyTorch's.
     python3 Benchmarks/compare_torch.py --ember .build/release/ember-bench
 """
 import argparse
+import collections
 import os
 import re
 import subprocess
@@ -57,7 +58,36 @@ def run_torch(threads, filt):
     bench("softmax last dim 4096x4096", lambda: m.softmax(-1), (2 * nbytes, "GB/s"), r, filt)
     bench("transpose contiguous 4096x4096", lambda: m.t().contiguous(), (2 * nbytes, "GB/s"), r, filt)
     run_training_cases(r, filt)
+    run_checkpoint_cases(r, filt)
     return r
+
+
+def run_checkpoint_cases(r, filt):
+    """The checkpoint issue's cases, as in Cases+Checkpoint.swift: the same
+    105 MB state dict, written by torch.save and safetensors, read back."""
+    import tempfile
+    names = ["safetensors open 100MB", "pth load 100MB", "pth load+sum 100MB", "pth save 100MB"]
+    if filt and not any(filt in n for n in names):
+        return
+    torch.manual_seed(0)
+    sd = collections.OrderedDict()
+    for i in range(25):
+        sd[f"layers.{i}.weight"] = torch.randn(1024, 1024)
+        sd[f"layers.{i}.bias"] = torch.randn(1024)
+    with tempfile.TemporaryDirectory() as d:
+        pth = os.path.join(d, "model.pth")
+        torch.save(sd, pth)
+        try:
+            import safetensors.torch
+            st = os.path.join(d, "model.safetensors")
+            safetensors.torch.save_file(sd, st)
+            bench("safetensors open 100MB", lambda: safetensors.torch.load_file(st), None, r, filt)
+        except ImportError:
+            pass
+        bench("pth load 100MB", lambda: torch.load(pth, weights_only=True), None, r, filt)
+        bench("pth load+sum 100MB", lambda: [t.sum() for t in torch.load(pth, weights_only=True).values()], None, r, filt)
+        out = os.path.join(d, "saved.pth")
+        bench("pth save 100MB", lambda: torch.save(sd, out), None, r, filt)
 
 
 def run_training_cases(r, filt):
@@ -162,6 +192,9 @@ def main():
         for name, t in theirs.items():
             if name in ember:
                 print(f"| {name} | {ember[name]:.3f} | {t:.3f} | {ember[name] / t:.2f} |")
+        if "mmap 100MB file" in ember and "safetensors open 100MB" in ember:
+            print(f"| safetensors open 100MB vs bare mmap | {ember['safetensors open 100MB']:.3f} | "
+                  f"{ember['mmap 100MB file']:.3f} (mmap) | {ember['safetensors open 100MB'] / ember['mmap 100MB file']:.2f} |")
         for name in ember:
             if name.startswith("openblas sgemm"):
                 n = name.split()[-1]

@@ -66,6 +66,7 @@ do {
 }
 
 runTrainingCases()
+runCheckpointCases()
 
 // The same products straight through OpenBLAS on its own threads, to show what
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).
