@@ -61,7 +61,7 @@ regression: setup $(CACHE)/diabetes_target.csv
 # Regenerates the PyTorch reference values (needs torch, and `safetensors`
 # for the checkpoint files; never run by CI).
 fixtures:
-	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py
+	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py
 
 clean:
 	rm -rf .build
