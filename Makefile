@@ -62,7 +62,7 @@ regression: setup $(CACHE)/diabetes_target.csv
 # for the checkpoint files; never run by CI).
 # Then Ember re-saves torch's checkpoints and torch checks them (Ember → torch → Ember).
 fixtures:
-	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py
+	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py
 	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter TorchCheckpointSaving
 	cd Tests/Fixtures/Scripts && python3 check_ember_pth.py
 

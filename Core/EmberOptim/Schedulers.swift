@@ -16,9 +16,17 @@ import Foundation
 open class LRScheduler {
     public let optimizer: Optimizer
     /// Each group's learning rate when the schedule started (`initial_lr`).
-    public let baseLRs: [Double]
+    public internal(set) var baseLRs: [Double]
     /// The epoch counter (`last_epoch`).
     public internal(set) var lastEpoch = -1
+    /// Calls of `step()` since the initial step began (`_step_count`); a
+    /// `SequentialLR`'s switch to the next scheduler does not count, as in
+    /// PyTorch: `StepLR(optimizer, stepSize: 3).stepCount == 1`.
+    public internal(set) var stepCount = 0
+    /// The rates set by the last step (`_last_lr`). Kept rather than read back
+    /// from the optimizer, so that a state dict records what this scheduler
+    /// set: `print(scheduler.lastLRs)` after `scheduler.step()`.
+    public internal(set) var lastLRs: [Double] = []
 
     public init(_ optimizer: Optimizer) {
         self.optimizer = optimizer
@@ -28,8 +36,12 @@ open class LRScheduler {
         baseLRs = optimizer.paramGroups.map { $0.options["initial_lr"]! }
     }
 
-    /// Call at the end of a subclass's init: PyTorch's initial step.
-    public func start() { step() }
+    /// Call at the end of a subclass's init: PyTorch's initial step
+    /// (`_initial_step`), which restarts the step count.
+    public func start() {
+        stepCount = 0
+        step()
+    }
 
     /// The rates for `lastEpoch`, given the current ones.
     open func computeLRs(current: [Double]) -> [Double] { current }
@@ -40,6 +52,7 @@ open class LRScheduler {
 
     /// Advances one epoch and sets the new rates.
     open func step() {
+        stepCount += 1
         lastEpoch += 1
         setLRs(computeLRs(current: optimizer.paramGroups.map(\.lr)))
     }
@@ -55,10 +68,38 @@ open class LRScheduler {
 
     private func setLRs(_ lrs: [Double]) {
         for (i, lr) in lrs.enumerated() { optimizer.paramGroups[i].lr = lr }
+        lastLRs = optimizer.paramGroups.map(\.lr)
     }
 
-    /// The rates set by the last step.
-    public var lastLRs: [Double] { optimizer.paramGroups.map(\.lr) }
+    // MARK: State dicts (the shared parts live in Schedulers+State.swift)
+
+    /// The scheduler's state, like PyTorch's `scheduler.state_dict()`: the
+    /// schedule's constants, then `base_lrs`, `last_epoch`, `_step_count`,
+    /// `_is_initial`, `_get_lr_called_within_step` and `_last_lr`.
+    ///
+    /// ```swift
+    /// let checkpoint = (optimizer.stateDict(), scheduler.stateDict())
+    /// ```
+    open func stateDict() -> SchedulerState { SchedulerState(hyperparameterState() + epochState()) }
+
+    /// Restores the mutable state saved by `stateDict()` (or PyTorch's
+    /// `state_dict()`), so that stepping continues exactly. The schedule's
+    /// constants come from this scheduler's initializer and are not read;
+    /// nothing changes unless every read key fits. The schedules continue
+    /// from the optimizer's current rates, so restore the optimizer's state too.
+    ///
+    /// ```swift
+    /// try optimizer.loadStateDict(savedOptimizer)
+    /// try scheduler.loadStateDict(savedScheduler)
+    /// ```
+    open func loadStateDict(_ state: SchedulerState) throws { try restorer(StateReader(state))() }
+
+    /// This schedule's constants under PyTorch's names, ahead of the epoch state.
+    func hyperparameterState() -> [(key: String, value: StateValue)] { [] }
+
+    /// Checks a saved state and returns what applies it, so that a nested
+    /// load changes nothing unless every part fits.
+    func restorer(_ state: StateReader) throws -> () -> Void { try epochRestorer(state) }
 }
 
 /// Multiplies the rate by `gamma` every `stepSize` epochs.
@@ -74,6 +115,9 @@ public final class StepLR: LRScheduler {
     }
     public override func closedFormLRs() -> [Double]? {
         baseLRs.map { $0 * pow(gamma, Double(lastEpoch / stepSize)) }
+    }
+    override func hyperparameterState() -> [(key: String, value: StateValue)] {
+        [("step_size", .int(stepSize)), ("gamma", .double(gamma))]
     }
 }
 
@@ -93,6 +137,14 @@ public final class MultiStepLR: LRScheduler {
         let passed = milestones.filter { $0 <= lastEpoch }.count
         return baseLRs.map { $0 * pow(gamma, Double(passed)) }
     }
+    /// PyTorch keeps the milestones as a `Counter`, first occurrences first.
+    override func hyperparameterState() -> [(key: String, value: StateValue)] {
+        var counts: [(value: Int, count: Int)] = []
+        for m in milestones {
+            if let i = counts.firstIndex(where: { $0.value == m }) { counts[i].count += 1 } else { counts.append((m, 1)) }
+        }
+        return [("milestones", .counter(counts)), ("gamma", .double(gamma))]
+    }
 }
 
 /// Multiplies the rate by `gamma` every epoch.
@@ -107,6 +159,7 @@ public final class ExponentialLR: LRScheduler {
         lastEpoch == 0 ? current : current.map { $0 * gamma }
     }
     public override func closedFormLRs() -> [Double]? { baseLRs.map { $0 * pow(gamma, Double(lastEpoch)) } }
+    override func hyperparameterState() -> [(key: String, value: StateValue)] { [("gamma", .double(gamma))] }
 }
 
 /// Cosine annealing from the base rate to `etaMin` over `tMax` epochs.
@@ -129,6 +182,9 @@ public final class CosineAnnealingLR: LRScheduler {
     }
     public override func closedFormLRs() -> [Double]? {
         baseLRs.map { etaMin + ($0 - etaMin) * (1 + cos(Double.pi * Double(lastEpoch) / Double(tMax))) / 2 }
+    }
+    override func hyperparameterState() -> [(key: String, value: StateValue)] {
+        [("T_max", .int(tMax)), ("eta_min", .double(etaMin))]
     }
 }
 
@@ -153,9 +209,21 @@ public final class LinearLR: LRScheduler {
         let progress = Double(Swift.min(totalIters, lastEpoch)) / Double(totalIters)
         return baseLRs.map { $0 * (startFactor + (endFactor - startFactor) * progress) }
     }
+    override func hyperparameterState() -> [(key: String, value: StateValue)] {
+        [("start_factor", .double(startFactor)), ("end_factor", .double(endFactor)), ("total_iters", .int(totalIters))]
+    }
 }
 
 /// The base rate times `lambda(epoch)`.
+///
+/// Its state dict cannot hold the closure: like PyTorch, which saves only
+/// `lr_lambdas` entries that are callable objects (never plain functions or
+/// lambdas), it writes `lr_lambdas` as one `None` per group, and a load keeps
+/// this scheduler's own closure.
+///
+/// ```swift
+/// let scheduler = LambdaLR(optimizer) { epoch in pow(0.95, Double(epoch)) }
+/// ```
 public final class LambdaLR: LRScheduler {
     let lambda: (Int) -> Double
     public init(_ optimizer: Optimizer, lambda: @escaping (Int) -> Double) {
@@ -164,185 +232,23 @@ public final class LambdaLR: LRScheduler {
         start()
     }
     public override func computeLRs(current: [Double]) -> [Double] { baseLRs.map { $0 * lambda(lastEpoch) } }
-}
 
-/// The one-cycle policy: warm up to `maxLR`, then anneal far below the start.
-/// With `cycleMomentum` the momentum (or Adam's β₁) moves the opposite way,
-/// between `maxMomentum` and `baseMomentum`.
-///
-/// ```swift
-/// let scheduler = OneCycleLR(optimizer, maxLR: 0.1, totalSteps: epochs * loader.count)
-/// // after every optimizer step: scheduler.step()
-/// ```
-public final class OneCycleLR: LRScheduler {
-    public enum Anneal: Sendable { case cos, linear }
-    let maxLRs: [Double], totalSteps: Int, pctStart: Double, anneal: Anneal
-    let divFactor: Double, finalDivFactor: Double, threePhase: Bool
-    let cycleMomentum: Bool, baseMomentum: Double, maxMomentum: Double
-    /// The option that holds the momentum: "beta1" for Adam-style optimizers, else "momentum".
-    let momentumKey: String
-
-    public init(_ optimizer: Optimizer, maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, anneal: Anneal = .cos,
-                cycleMomentum: Bool = true, baseMomentum: Double = 0.85, maxMomentum: Double = 0.95,
-                divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false) {
-        precondition(totalSteps > 0, "OneCycleLR: expected a positive total_steps, got \(totalSteps)")
-        precondition(pctStart >= 0 && pctStart <= 1, "OneCycleLR: expected pct_start between 0 and 1, got \(pctStart)")
-        (self.maxLRs, self.totalSteps, self.pctStart, self.anneal) =
-            (Array(repeating: maxLR, count: optimizer.paramGroups.count), totalSteps, pctStart, anneal)
-        (self.divFactor, self.finalDivFactor, self.threePhase) = (divFactor, finalDivFactor, threePhase)
-        (self.cycleMomentum, self.baseMomentum, self.maxMomentum) = (cycleMomentum, baseMomentum, maxMomentum)
-        let groups = optimizer.paramGroups
-        let key = groups.allSatisfy { $0.options["beta1"] != nil } ? "beta1" : "momentum"
-        momentumKey = key
-        if cycleMomentum {
-            precondition(groups.allSatisfy { $0.options[key] != nil },
-                         "OneCycleLR: optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
-        }
-        for g in groups.indices {
-            optimizer.paramGroups[g].options["initial_lr"] = maxLR / divFactor
-            optimizer.paramGroups[g].lr = maxLR / divFactor
-            if cycleMomentum { optimizer.paramGroups[g].options[key] = maxMomentum }
-        }
-        super.init(optimizer)
-        start()
+    /// The common state with PyTorch's `lr_lambdas` last: `None` per group.
+    ///
+    /// ```swift
+    /// let saved = scheduler.stateDict()  // saved["lr_lambdas"] == .list([.none])
+    /// ```
+    public override func stateDict() -> SchedulerState {
+        var state = super.stateDict()
+        state["lr_lambdas"] = .list(Array(repeating: .none, count: baseLRs.count))
+        return state
     }
 
-    private func annealed(_ start: Double, _ end: Double, _ pct: Double) -> Double {
-        switch anneal {
-        case .cos: end + (start - end) / 2.0 * (cos(Double.pi * pct) + 1)
-        case .linear: (end - start) * pct + start
-        }
-    }
-
-    public override func computeLRs(current: [Double]) -> [Double] {
-        precondition(lastEpoch <= totalSteps,
-                     "OneCycleLR: tried to step \(lastEpoch) times; the total number of steps is \(totalSteps)")
-        let step = Double(lastEpoch), total = Double(totalSteps)
-        let (high, low) = (maxMomentum, baseMomentum)
-        return zip(baseLRs, maxLRs).enumerated().map { g, rates in
-            let (initial, maxLR) = rates
-            let minLR = initial / finalDivFactor
-            let phases: [(end: Double, lr: (Double, Double), momentum: (Double, Double))] = threePhase
-                ? [(pctStart * total - 1, (initial, maxLR), (high, low)),
-                   (2 * pctStart * total - 2, (maxLR, initial), (low, high)),
-                   (total - 1, (initial, minLR), (high, high))]
-                : [(pctStart * total - 1, (initial, maxLR), (high, low)),
-                   (total - 1, (maxLR, minLR), (low, high))]
-            var startStep = 0.0
-            for (i, phase) in phases.enumerated() {
-                if step <= phase.end || i == phases.count - 1 {
-                    let pct = (step - startStep) / (phase.end - startStep)
-                    if cycleMomentum {
-                        optimizer.paramGroups[g].options[momentumKey] = annealed(phase.momentum.0, phase.momentum.1, pct)
-                    }
-                    return annealed(phase.lr.0, phase.lr.1, pct)
-                }
-                startStep = phase.end
-            }
-            return current[g]
-        }
+    /// PyTorch pops `lr_lambdas` first, so it must be there; entries saved
+    /// from callable objects have no Swift counterpart and are not applied.
+    override func restorer(_ state: StateReader) throws -> () -> Void {
+        _ = try state.list("lr_lambdas")
+        return try super.restorer(state)
     }
 }
 
-/// Runs schedulers one after another, switching at each milestone, like
-/// `torch.optim.lr_scheduler.SequentialLR`: warmup, then decay.
-///
-/// ```swift
-/// let warmup = LinearLR(optimizer, startFactor: 0.1, totalIters: 5)
-/// let decay = CosineAnnealingLR(optimizer, tMax: 95)
-/// let scheduler = SequentialLR(optimizer, schedulers: [warmup, decay], milestones: [5])
-/// ```
-public final class SequentialLR: LRScheduler {
-    public let schedulers: [LRScheduler]
-    public let milestones: [Int]
-
-    public init(_ optimizer: Optimizer, schedulers: [LRScheduler], milestones: [Int]) {
-        precondition(!schedulers.isEmpty, "SequentialLR expects at least one scheduler, but got no scheduler.")
-        precondition(schedulers.allSatisfy { $0.optimizer === optimizer },
-                     "SequentialLR expects all schedulers to belong to the same optimizer")
-        precondition(milestones.count == schedulers.count - 1,
-                     "SequentialLR expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers \(schedulers.count) and the number of milestones to be equal to \(milestones.count)")
-        (self.schedulers, self.milestones) = (schedulers, milestones)
-        super.init(optimizer)
-        for g in optimizer.paramGroups.indices {
-            optimizer.paramGroups[g].lr = optimizer.paramGroups[g].options["initial_lr"]!
-        }
-        undoInitialStep()
-        lastEpoch = 0
-        schedulers[activeIndex(0)].step()
-    }
-
-    /// The scheduler in charge at `epoch`: PyTorch's `bisect_right(milestones, epoch)`.
-    private func activeIndex(_ epoch: Int) -> Int { milestones.filter { $0 <= epoch }.count }
-
-    override func undoInitialStep() {
-        for scheduler in schedulers { scheduler.undoInitialStep() }
-    }
-
-    public override func step() {
-        lastEpoch += 1
-        let i = activeIndex(lastEpoch)
-        if i > 0 && milestones[i - 1] == lastEpoch {
-            schedulers[i].jump(to: 0)
-        } else {
-            schedulers[i].step()
-        }
-    }
-}
-
-/// Divides the rate by `1/factor` when a metric stops improving for
-/// `patience` epochs, as CheXNet trained.
-public final class ReduceLROnPlateau {
-    public enum Mode: Sendable { case min, max }
-    public enum ThresholdMode: Sendable { case rel, abs }
-    public let optimizer: Optimizer
-    let mode: Mode, factor: Double, patience: Int, threshold: Double, thresholdMode: ThresholdMode
-    let cooldown: Int, minLRs: [Double], eps: Double
-    public private(set) var best: Double
-    var badEpochs = 0, cooldownCounter = 0
-
-    public init(_ optimizer: Optimizer, mode: Mode = .min, factor: Double = 0.1, patience: Int = 10,
-                threshold: Double = 1e-4, thresholdMode: ThresholdMode = .rel, cooldown: Int = 0,
-                minLR: Double = 0, eps: Double = 1e-8) {
-        precondition(factor < 1, "ReduceLROnPlateau: factor should be < 1.0, got \(factor)")
-        self.optimizer = optimizer
-        (self.mode, self.factor, self.patience, self.threshold, self.thresholdMode) = (mode, factor, patience, threshold, thresholdMode)
-        (self.cooldown, self.minLRs, self.eps) = (cooldown, Array(repeating: minLR, count: optimizer.paramGroups.count), eps)
-        best = mode == .min ? .infinity : -.infinity
-    }
-
-    private func isBetter(_ a: Double) -> Bool {
-        switch (mode, thresholdMode) {
-        case (.min, .rel): a < best * (1 - threshold)
-        case (.min, .abs): a < best - threshold
-        case (.max, .rel): a > best * (threshold + 1)
-        case (.max, .abs): a > best + threshold
-        }
-    }
-
-    /// Records this epoch's metric and lowers the rates when it has plateaued.
-    public func step(_ metric: Double) {
-        if isBetter(metric) {
-            best = metric
-            badEpochs = 0
-        } else {
-            badEpochs += 1
-        }
-        if cooldownCounter > 0 {
-            cooldownCounter -= 1
-            badEpochs = 0
-        }
-        if badEpochs > patience {
-            for g in optimizer.paramGroups.indices {
-                let old = optimizer.paramGroups[g].lr
-                let new = Swift.max(old * factor, minLRs[g])
-                if old - new > eps { optimizer.paramGroups[g].lr = new }
-            }
-            cooldownCounter = cooldown
-            badEpochs = 0
-        }
-    }
-
-    /// The rates now in effect.
-    public var lastLRs: [Double] { optimizer.paramGroups.map(\.lr) }
-}
