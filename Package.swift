@@ -155,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmberCheckpointTests",
-            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "EmberTestSupport"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberTestSupport"],
             path: "Tests/EmberCheckpointTests"
         ),
     ]

@@ -73,8 +73,26 @@ public final class Generator: @unchecked Sendable {
         return out
     }
 
-    /// The default generator behind `manualSeed` and ops without a generator.
-    public static let `default` = Generator()
+    /// The default generator behind `manualSeed` and ops without a generator:
+    /// the process-wide one, or the one `withDefault(_:_:)` installed for
+    /// the current task.
+    public static var `default`: Generator { scopedDefault ?? processDefault }
+
+    private static let processDefault = Generator()
+    @TaskLocal private static var scopedDefault: Generator?
+
+    /// Runs `body` with `generator` as the default generator of the current
+    /// task (and its child tasks), so code that draws from the default
+    /// stream, dropout included, is reproducible while other tasks draw too.
+    /// Worker threads the body starts itself still see the process default.
+    ///
+    /// ```swift
+    /// let g = Generator(seed: 0)
+    /// let mask = Generator.withDefault(g) { Tensor.bernoulli([4], p: 0.5) }   // same mask every run
+    /// ```
+    public static func withDefault<R>(_ generator: Generator, _ body: () throws -> R) rethrows -> R {
+        try $scopedDefault.withValue(generator, operation: body)
+    }
 }
 
 /// Seeds the default generator, like `torch.manual_seed`.

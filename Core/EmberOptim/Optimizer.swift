@@ -26,6 +26,10 @@ public struct ParamGroup {
 public struct OptimizerState {
     public var state: [Int: [String: Tensor]]
     public var groups: [[String: Double]]
+
+    public init(state: [Int: [String: Tensor]], groups: [[String: Double]]) {
+        (self.state, self.groups) = (state, groups)
+    }
 }
 
 /// The base of SGD, Adam and AdamW.

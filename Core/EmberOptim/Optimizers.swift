@@ -56,6 +56,18 @@ public class Adam: Optimizer {
         super.init(groups: [ParamGroup(params: params)], defaults: Adam.defaults(lr, betas, eps, weightDecay, amsgrad))
     }
 
+    /// Adam over parameter groups; options a group leaves out take these
+    /// values, as PyTorch's `Adam([{"params": ..., "lr": ...}, ...])`.
+    ///
+    /// ```swift
+    /// let adam = Adam(groups: [ParamGroup(params: backbone.parameters(), options: ["lr": 1e-4]),
+    ///                          ParamGroup(params: head.parameters())], lr: 1e-3)
+    /// ```
+    public convenience init(groups: [ParamGroup], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                            eps: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false) {
+        self.init(groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad, decoupled: false)
+    }
+
     init(groups: [ParamGroup], lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double,
          amsgrad: Bool, decoupled: Bool) {
         self.decoupled = decoupled
@@ -105,6 +117,16 @@ public final class AdamW: Adam {
                 weightDecay: Double = 1e-2, amsgrad: Bool = false) {
         super.init(groups: [ParamGroup(params: params)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
                    amsgrad: amsgrad, decoupled: true)
+    }
+
+    /// AdamW over parameter groups, as `Adam(groups:...)` but with decoupled decay.
+    ///
+    /// ```swift
+    /// let adamw = AdamW(groups: [ParamGroup(params: decayed), ParamGroup(params: biases, options: ["weight_decay": 0])])
+    /// ```
+    public init(groups: [ParamGroup], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
+                weightDecay: Double = 1e-2, amsgrad: Bool = false) {
+        super.init(groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad, decoupled: true)
     }
 }
 

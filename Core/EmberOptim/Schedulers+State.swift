@@ -224,3 +224,18 @@ extension LRScheduler {
         }
     }
 }
+
+/// A scheduler whose state can be saved and restored: every `LRScheduler`
+/// and `ReduceLROnPlateau`, so a training checkpoint can take either.
+///
+/// ```swift
+/// let scheduler: any StatefulScheduler = ReduceLROnPlateau(optimizer)
+/// let saved = scheduler.stateDict()
+/// ```
+public protocol StatefulScheduler: AnyObject {
+    func stateDict() -> SchedulerState
+    func loadStateDict(_ state: SchedulerState) throws
+}
+
+extension LRScheduler: StatefulScheduler {}
+extension ReduceLROnPlateau: StatefulScheduler {}

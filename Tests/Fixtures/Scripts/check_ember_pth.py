@@ -10,7 +10,9 @@ ember/resaved/ for the Swift tests to load back.
 """
 import collections
 import json
+import math
 import os
+import warnings
 
 import torch
 
@@ -72,6 +74,49 @@ for name in NAMES + ["zip64.pt"]:
     if name != "zip64.pt":
         torch.save(ours, os.path.join(EMBER, "resaved", name))
     print(f"{name}: {verified[name]}")
+
+
+
+def check_training_checkpoint(path):
+    """Ember's training checkpoint (TrainingCheckpointTests' run after two
+    epochs) must load into torch's own model, Adam and SequentialLR."""
+    nn = torch.nn
+    c = torch.load(path, weights_only=True)
+    if sorted(c) != ["epoch", "optimizer", "rng_state", "scheduler", "state_dict"] or c["epoch"] != 1:
+        return f"keys {sorted(c)}, epoch {c.get('epoch')}"
+    model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
+    model.load_state_dict(c["state_dict"], strict=True)
+    opt = torch.optim.Adam([{"params": model[0].parameters()}, {"params": model[3].parameters(), "lr": 0.002}],
+                           lr=0.01, amsgrad=True)
+    # As in any resume: build the schedulers (which set the rates), then load the states.
+    warmup = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=3)
+    sched = torch.optim.lr_scheduler.SequentialLR(opt, [warmup, cosine], milestones=[2])
+    opt.load_state_dict(c["optimizer"])
+    for p in model.parameters():
+        s = opt.state[p]
+        if s["exp_avg"].shape != p.shape or s["max_exp_avg_sq"].shape != p.shape or float(s["step"]) != 10:
+            return f"optimizer state for {tuple(p.shape)}: {[(k, tuple(v.shape)) for k, v in s.items()]}"
+    sched.load_state_dict(c["scheduler"])
+    if sched.last_epoch != 2 or sched._schedulers[1].last_epoch != 0:
+        return f"scheduler epochs {sched.last_epoch}, {sched._schedulers[1].last_epoch}"
+    if sched.state_dict() != c["scheduler"]:
+        return "torch's scheduler state after loading differs from the saved one"
+    # One more step is the cosine's first: base * (1 + cos(pi / 3)) / 2 for each group.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that this optimizer has not stepped yet
+        sched.step()
+    lrs = [g["lr"] for g in opt.param_groups]
+    expected = [base * (1 + math.cos(math.pi / 3)) / 2 for base in (0.01, 0.002)]
+    if any(abs(a - b) > 1e-12 for a, b in zip(lrs, expected)):
+        return f"lrs after one more step {lrs}, expected {expected}"
+    if sorted(c["rng_state"]) != ["default", "loader"] or any(t.shape != (4,) for t in c["rng_state"].values()):
+        return f"rng_state {c['rng_state']}"
+    return "equal"
+
+
+verified["training.pth"] = check_training_checkpoint(os.path.join(EMBER, "training.pth"))
+print(f"training.pth: {verified['training.pth']}")
 
 with open(os.path.join(EMBER, "verified.json"), "w") as f:
     json.dump(verified, f, indent=1, sort_keys=True)
