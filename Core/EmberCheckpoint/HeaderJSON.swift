@@ -5,7 +5,9 @@
 // sizes an allocation by a number it read.
 
 /// A parsed JSON value; object members keep their order and byte offsets.
-indirect enum HeaderJSON {
+/// Not `indirect`: arrays already break the recursion, and boxing every
+/// value made opening a file cost an allocation per number.
+enum HeaderJSON {
     case object([Member])
     case array([HeaderJSON])
     case string(String)
@@ -98,6 +100,8 @@ private struct Parser {
         guard depth <= HeaderJSON.maxDepth else { throw fail("nested deeper than \(HeaderJSON.maxDepth) levels") }
         index += 1  // {
         var members: [HeaderJSON.Member] = []
+        // Tensor entries have three members: a linear scan beats hashing
+        // there; the top-level object (one member per tensor) gets a set.
         var seen = Set<String>()
         skipWhitespace()
         if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
@@ -106,7 +110,9 @@ private struct Parser {
             let keyOffset = index
             guard peek == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let key = try string()
-            guard seen.insert(key).inserted else { throw .duplicateKey(key: key, offset: keyOffset) }
+            let duplicate = members.count < 8 ? members.contains { $0.key == key } : !seen.insert(key).inserted
+            guard !duplicate else { throw .duplicateKey(key: key, offset: keyOffset) }
+            if members.count == 7 { seen = Set(members.map(\.key) + [key]) }
             skipWhitespace()
             guard peek == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
             index += 1
@@ -162,7 +168,18 @@ private struct Parser {
     mutating func string() throws(HeaderJSON.Failure) -> String {
         let start = index
         index += 1  // opening quote
-        var out: [UInt8] = []
+        // Most strings have no escapes: taken straight from the bytes (names
+        // and dtypes are short enough for Swift's allocation-free small strings).
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { index = end + 1 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+        }
+        var out: [UInt8] = Array(UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+        index = end
         while true {
             guard let c = peek else { throw fail("unterminated string", at: start) }
             switch c {

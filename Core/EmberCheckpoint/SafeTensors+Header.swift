@@ -163,6 +163,10 @@ extension SafeTensors {
 
         /// The offset of the first byte that breaks UTF-8, or nil.
         static func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer) -> Int? {
+            // Headers are almost always ASCII, which this vectorized check settles.
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            if high < 0x80 { return nil }
             var decoder = Unicode.UTF8.ForwardParser()
             var it = bytes.makeIterator()
             var offset = 0
