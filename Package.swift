@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "EmberOptim", targets: ["EmberOptim"]),
         .library(name: "EmberData", targets: ["EmberData"]),
         .library(name: "EmberCheckpoint", targets: ["EmberCheckpoint"]),
+        .library(name: "EmberVision", targets: ["EmberVision"]),
         .executable(name: "ember", targets: ["ember"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
@@ -104,6 +105,18 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: optimize
         ),
+        .target(
+            name: "CImageCodecs",
+            path: "Vision/CImageCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+        ),
+        .target(
+            name: "EmberVision",
+            dependencies: ["EmberCore", "EmberNN", "EmberData", "EmberCheckpoint", "EmberKernels", "CImageCodecs"],
+            path: "Vision/EmberVision",
+            exclude: ["README.md"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "ember",
             dependencies: [
@@ -152,6 +165,11 @@ let package = Package(
             name: "EmberCLITests",
             dependencies: ["ember", "EmberCore", "EmberNN", "EmberCheckpoint", "EmberTestSupport"],
             path: "Tests/EmberCLITests"
+        ),
+        .testTarget(
+            name: "EmberVisionTests",
+            dependencies: ["EmberVision", "EmberCore", "EmberNN", "EmberCheckpoint", "EmberTestSupport"],
+            path: "Tests/EmberVisionTests"
         ),
         .testTarget(
             name: "EmberCheckpointTests",
