@@ -18,8 +18,26 @@ public final class Sequential: Module {
     }
     public convenience init(_ layers: Module...) { self.init(layers) }
 
+    /// Modules under their own names, like `nn.Sequential(OrderedDict(...))`:
+    /// torchvision's DenseNet names its trunk's stages this way.
+    ///
+    /// ```swift
+    /// let stem = Sequential(named: [("conv0", Conv2d(inChannels: 3, outChannels: 64, kernelSize: (7, 7))), ("relu0", ReLU())])
+    /// stem.stateDict().keys   // ["conv0.weight", "conv0.bias"]
+    /// ```
+    public init(named pairs: [(String, Module)]) {
+        super.init()
+        for (name, module) in pairs { append(named: name, module) }
+    }
+
     public func append(_ module: Module) {
-        registerModule(String(layers.count), module)
+        append(named: String(layers.count), module)
+    }
+
+    /// Appends `module` under `name` (`add_module`).
+    public func append(named name: String, _ module: Module) {
+        precondition(child(name) == nil, "Sequential: a module named \"\(name)\" is already registered")
+        registerModule(name, module)
         layers.append(module)
     }
 
