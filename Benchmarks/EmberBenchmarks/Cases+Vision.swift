@@ -1,0 +1,32 @@
+// The Vision issue's cases: inference of the classifiers at batch 1 (and
+// DenseNet at batch 8), and a DenseNet-121 training step. Names match
+// Benchmarks/compare_torch.py.
+
+import EmberCore
+import EmberNN
+import EmberOptim
+import EmberVision
+
+func runVisionCases() {
+    let cases = ["densenet121 inference bs1", "densenet121 inference bs8", "efficientnet-lite0 inference bs1",
+                 "resnet50 inference bs1", "densenet121 train step bs8"]
+    if let filter = options.filter, !cases.contains(where: { $0.contains(filter) }) { return }
+    manualSeed(0)
+    let densenet = DenseNet.densenet121().eval()
+    let x1 = Tensor.randn([1, 3, 224, 224]), x8 = Tensor.randn([8, 3, 224, 224])
+    bench("densenet121 inference bs1") { GradMode.noGrad { _ = densenet(x1) } }
+    bench("densenet121 inference bs8") { GradMode.noGrad { _ = densenet(x8) } }
+    let efficientnet = EfficientNetLite.lite0().eval()
+    bench("efficientnet-lite0 inference bs1") { GradMode.noGrad { _ = efficientnet(x1) } }
+    let resnet = ResNet.resnet50().eval()
+    bench("resnet50 inference bs1") { GradMode.noGrad { _ = resnet(x1) } }
+
+    let trained = DenseNet.densenet121().train()
+    let optimizer = Adam(trained.parameters(), lr: 1e-4)
+    let y = Tensor.randint(high: 1000, [8])
+    bench("densenet121 train step bs8") {
+        optimizer.zeroGrad()
+        Functional.crossEntropy(trained(x8), y).backward()
+        optimizer.step()
+    }
+}
