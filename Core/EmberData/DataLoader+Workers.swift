@@ -65,18 +65,18 @@ public struct WorkerInfo: Sendable {
 final class BatchPrefetcher: @unchecked Sendable {
     // Every `var` below is read and written only while `condition` is locked.
     private let condition = NSCondition()
-    private var ready: [Int: [Tensor]] = [:]
+    private var ready: [Int: Result<[Tensor], any Error>] = [:]
     private var yielded = 0
     private var stopped = false
 
     private let batches: [[Int]]
-    private let load: @Sendable ([Int]) -> [Tensor]
+    private let load: @Sendable ([Int]) throws -> [Tensor]
     private let capacity: Int
 
     /// Starts `numWorkers` threads over `batches` (index lists); worker `w`
     /// seeds its generator with `baseSeed &+ w`.
     init(batches: [[Int]], numWorkers: Int, prefetchFactor: Int, baseSeed: UInt64,
-         load: @escaping @Sendable ([Int]) -> [Tensor]) {
+         load: @escaping @Sendable ([Int]) throws -> [Tensor]) {
         self.batches = batches
         self.load = load
         self.capacity = numWorkers * prefetchFactor
@@ -94,7 +94,7 @@ final class BatchPrefetcher: @unchecked Sendable {
     private func work(_ info: WorkerInfo) {
         for b in stride(from: info.id, to: batches.count, by: info.numWorkers) {
             guard waitForRoom(for: b) else { return }
-            let batch = load(batches[b])
+            let batch = Result { try load(batches[b]) }
             condition.lock()
             if !stopped { ready[b] = batch }
             condition.broadcast()
@@ -111,16 +111,17 @@ final class BatchPrefetcher: @unchecked Sendable {
         return !stopped
     }
 
-    /// The next batch in index order, waiting for its worker; nil at the end.
-    func next() -> [Tensor]? {
+    /// The next batch in index order, waiting for its worker; nil at the
+    /// end. A batch whose loading threw rethrows here, in its turn.
+    func next() throws -> [Tensor]? {
         condition.lock()
         defer { condition.unlock() }
         guard yielded < batches.count, !stopped else { return nil }
         while ready[yielded] == nil { condition.wait() }
-        let batch = ready.removeValue(forKey: yielded)
+        let batch = ready.removeValue(forKey: yielded)!
         yielded += 1
         condition.broadcast()
-        return batch
+        return try batch.get()
     }
 
     /// Tells the workers to return after the batch each is loading, and drops

@@ -93,14 +93,55 @@ public struct DataLoader<D>: Sequence {
         EmberData.stackFields(examples)
     }
 
-    /// One pass over the data. For map-style datasets this draws the epoch's
-    /// order from the sampler, then one base seed for the workers from
-    /// `generator`, whatever `numWorkers` is, as PyTorch does, so that later
-    /// epochs shuffle the same way with and without workers.
+    /// One pass over the data, for datasets that cannot fail (in memory).
+    /// A dataset that throws stops the program here with the error's
+    /// message: iterate file-backed datasets with `forEachBatch(_:)` or
+    /// `makeThrowingIterator()` instead, which hand the error to the caller.
     public func makeIterator() -> AnyIterator<[Tensor]> {
+        var batches = makeThrowingIterator()
+        return AnyIterator {
+            do {
+                return try batches.next()
+            } catch {
+                preconditionFailure("DataLoader: \(error) (use forEachBatch or makeThrowingIterator to handle dataset errors)")
+            }
+        }
+    }
+
+    /// Runs `body` on each batch of one pass; the first error from the
+    /// dataset (an unreadable image, say) or from `body` ends the pass and is
+    /// rethrown. Workers, if any, stop.
+    ///
+    /// ```swift
+    /// try loader.forEachBatch { batch in
+    ///     let loss = Functional.crossEntropy(model(batch[0]), batch[1])
+    ///     ...
+    /// }
+    /// ```
+    public func forEachBatch(_ body: ([Tensor]) throws -> Void) throws {
+        var batches = makeThrowingIterator()
+        while let batch = try batches.next() { try body(batch) }
+    }
+
+    /// One pass as an iterator whose `next()` throws the dataset's errors.
+    ///
+    /// ```swift
+    /// var batches = loader.makeThrowingIterator()
+    /// while let batch = try batches.next() { ... }
+    /// ```
+    public func makeThrowingIterator() -> ThrowingBatchIterator {
+        ThrowingBatchIterator(makeBatchSource())
+    }
+
+    /// For map-style datasets this draws the epoch's order from the sampler,
+    /// then one base seed for the workers from `generator`, whatever
+    /// `numWorkers` is, as PyTorch does, so that later epochs shuffle the
+    /// same way with and without workers.
+    private func makeBatchSource() -> () throws -> [Tensor]? {
         switch source {
         case .iterable(let makeExamples):
-            return batchStream(makeExamples(), batchSize: batchSize, dropLast: dropLast, collate: collate)
+            let stream = batchStream(makeExamples(), batchSize: batchSize, dropLast: dropLast, collate: collate)
+            return { stream.next() }
         case .indexed(let count, let load, let workerLoad):
             let order = sampler.indices(count)
             let baseSeed = UInt64(bitPattern: Tensor.randint(high: Int.max, [1], generator: generator).scalars(as: Int64.self)[0])
@@ -111,15 +152,33 @@ public struct DataLoader<D>: Sequence {
             }
             guard numWorkers > 0, let workerLoad else {
                 var next = 0
-                return AnyIterator {
+                return {
                     guard next < batches.count else { return nil }
                     defer { next += 1 }
-                    return load(batches[next])
+                    return try load(batches[next])
                 }
             }
             let handle = PrefetchHandle(BatchPrefetcher(batches: batches, numWorkers: numWorkers, prefetchFactor: prefetchFactor,
                                                         baseSeed: baseSeed, load: workerLoad))
-            return AnyIterator { handle.prefetcher.next() }
+            return { try handle.prefetcher.next() }
+        }
+    }
+}
+
+/// A pass over a loader whose `next()` throws what the dataset throws;
+/// after an error it returns nil.
+public struct ThrowingBatchIterator {
+    private let source: () throws -> [Tensor]?
+    private var failed = false
+
+    init(_ source: @escaping () throws -> [Tensor]?) { self.source = source }
+
+    /// The next batch, nil at the end of the pass.
+    public mutating func next() throws -> [Tensor]? {
+        guard !failed else { return nil }
+        do { return try source() } catch {
+            failed = true
+            throw error
         }
     }
 }
@@ -128,7 +187,7 @@ public struct DataLoader<D>: Sequence {
 enum BatchSource {
     /// Index lists to batches; `workerLoad` is the same function, present
     /// when the dataset and collate function may cross threads.
-    case indexed(count: Int, load: ([Int]) -> [Tensor], workerLoad: (@Sendable ([Int]) -> [Tensor])?)
+    case indexed(count: Int, load: ([Int]) throws -> [Tensor], workerLoad: (@Sendable ([Int]) throws -> [Tensor])?)
     /// A fresh pass over an iterable dataset's examples.
     case iterable(() -> AnyIterator<[Tensor]>)
 }
@@ -146,7 +205,7 @@ extension DataLoader where D: Dataset {
     /// ```
     public init(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil, dropLast: Bool = false,
                 generator: Generator = .default, collate: (([[Tensor]]) -> [Tensor])? = nil) {
-        let load: ([Int]) -> [Tensor] = { loadBatch($0, from: dataset, collate: collate) }
+        let load: ([Int]) throws -> [Tensor] = { try loadBatch($0, from: dataset, collate: collate) }
         self.init(dataset: dataset, batchSize: batchSize, dropLast: dropLast,
                   sampler: sampler ?? (shuffle ? .random(generator) : .sequential), numWorkers: 0, prefetchFactor: 2,
                   generator: generator, collate: collate, source: .indexed(count: dataset.count, load: load, workerLoad: nil))
@@ -172,7 +231,7 @@ extension DataLoader where D: Dataset {
     public init(_ dataset: D, batchSize: Int = 1, shuffle: Bool = false, sampler: Sampler? = nil, dropLast: Bool = false,
                 numWorkers: Int, prefetchFactor: Int = 2, generator: Generator = .default,
                 collate: (@Sendable ([[Tensor]]) -> [Tensor])? = nil) where D: Sendable {
-        let load: @Sendable ([Int]) -> [Tensor] = { loadBatch($0, from: dataset, collate: collate) }
+        let load: @Sendable ([Int]) throws -> [Tensor] = { try loadBatch($0, from: dataset, collate: collate) }
         self.init(dataset: dataset, batchSize: batchSize, dropLast: dropLast,
                   sampler: sampler ?? (shuffle ? .random(generator) : .sequential), numWorkers: numWorkers,
                   prefetchFactor: prefetchFactor, generator: generator, collate: collate,
@@ -188,11 +247,11 @@ extension DataLoader where D: Dataset {
 }
 
 /// One batch of a map-style dataset.
-private func loadBatch<D: Dataset>(_ indices: [Int], from dataset: D, collate: (([[Tensor]]) -> [Tensor])?) -> [Tensor] {
-    if let collate { return collate(indices.map(dataset.example(at:))) }
+private func loadBatch<D: Dataset>(_ indices: [Int], from dataset: D, collate: (([[Tensor]]) -> [Tensor])?) throws -> [Tensor] {
     // Tensor datasets gather whole batches at once instead of stacking rows.
-    if let tensorDataset = dataset as? TensorDataset { return tensorDataset.batch(indices) }
-    return stackFields(indices.map(dataset.example(at:)))
+    if collate == nil, let tensorDataset = dataset as? TensorDataset { return tensorDataset.batch(indices) }
+    let examples = try indices.map { try dataset.example(at: $0) }
+    return collate?(examples) ?? stackFields(examples)
 }
 
 func stackFields(_ examples: [[Tensor]]) -> [Tensor] {

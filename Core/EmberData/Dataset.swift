@@ -14,7 +14,9 @@ public protocol Dataset {
     /// The number of examples.
     var count: Int { get }
     /// The example at `index`: one tensor per field (input, label, ...).
-    func example(at index: Int) -> [Tensor]
+    /// Datasets that read files throw when one cannot be read; in-memory
+    /// datasets implement this without `throws`.
+    func example(at index: Int) throws -> [Tensor]
 }
 
 /// Rows of equal-length tensors, like `torch.utils.data.TensorDataset`.
@@ -48,7 +50,7 @@ public struct Subset<Base: Dataset>: Dataset {
     public let base: Base
     public let indices: [Int]
     public var count: Int { indices.count }
-    public func example(at index: Int) -> [Tensor] { base.example(at: indices[index]) }
+    public func example(at index: Int) throws -> [Tensor] { try base.example(at: indices[index]) }
 }
 
 extension Subset: Sendable where Base: Sendable {}

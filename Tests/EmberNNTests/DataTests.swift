@@ -42,12 +42,12 @@ import Testing
         #expect(Swift.abs(threes - 0.75) < 0.03)
     }
 
-    @Test func randomSplitIsDisjointAndSeeded() {
+    @Test func randomSplitIsDisjointAndSeeded() throws {
         let parts = randomSplit(data, lengths: [8, 2], generator: Generator(seed: 3))
         #expect(parts.map(\.count) == [8, 2])
         #expect(Set(parts[0].indices).isDisjoint(with: parts[1].indices))
         let again = randomSplit(data, lengths: [8, 2], generator: Generator(seed: 3))
         #expect(again[1].indices == parts[1].indices)
-        expectValues(parts[1].example(at: 0)[1], [Double(parts[1].indices[0])])
+        expectValues(try parts[1].example(at: 0)[1], [Double(parts[1].indices[0])])
     }
 }
