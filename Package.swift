@@ -46,6 +46,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -112,7 +113,10 @@ let package = Package(
         ),
         .target(
             name: "EmberVision",
-            dependencies: ["EmberCore", "EmberNN", "EmberData", "EmberCheckpoint", "EmberKernels", "CImageCodecs"],
+            dependencies: [
+                "EmberCore", "EmberNN", "EmberData", "EmberCheckpoint", "EmberKernels", "CImageCodecs",
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
             path: "Vision/EmberVision",
             exclude: ["README.md"],
             swiftSettings: optimize
