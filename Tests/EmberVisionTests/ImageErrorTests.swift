@@ -136,3 +136,22 @@ import Testing
         }
     }
 }
+
+@Suite struct ImageScanLimitTests {
+    /// A progressive JPEG whose last scan is repeated 600 times (libjpeg only
+    /// warns about the inconsistent progression) is refused after 500 scans
+    /// instead of costing a full pass per scan.
+    @Test func progressiveScanBombIsRefused() {
+        let bytes = ImageFixtures.bytes("jpeg_progressive.jpg")
+        let lastScan = bytes.indices.last { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDA }!
+        let scan = Array(bytes[lastScan..<(bytes.count - 2)])
+        let bomb = Array(bytes[..<lastScan]) + Array(repeating: scan, count: 600).flatMap { $0 } + [0xFF, 0xD9]
+        guard case .corrupt(_, .jpeg, let detail)? = imageError({ _ = try decodeImage(bomb) }) else {
+            Issue.record("600 scans decoded"); return
+        }
+        #expect(detail.contains("more than 500 scans"))
+        // The same repetition 5 times stays under the limit and decodes.
+        let few = Array(bytes[..<lastScan]) + Array(repeating: scan, count: 5).flatMap { $0 } + [0xFF, 0xD9]
+        #expect((try? decodeImage(few))?.shape == [3, 17, 23])
+    }
+}

@@ -91,6 +91,18 @@ ember_png_decoder *ember_png_open(const uint8_t *data, size_t size, ember_png_in
     int base = color == PNG_COLOR_TYPE_GRAY ? 1 : color == PNG_COLOR_TYPE_GRAY_ALPHA ? 2
              : color == PNG_COLOR_TYPE_RGB_ALPHA ? 4 : 3;  // RGB and palette
     h->output_channels = base + (h->has_trns && (base == 1 || base == 3));
+#ifdef PNG_eXIf_SUPPORTED
+    // Only an eXIf chunk before IDAT is seen here (the PNG spec recommends
+    // that placement; torchvision also reads only that one).
+    png_bytep exif = NULL;
+    png_uint_32 exif_size = 0;
+    if (png_get_eXIf_1(d->png, d->info, &exif_size, &exif) != 0 && exif != NULL) {
+        // Some writers keep JPEG's "Exif\0\0" prefix; the TIFF data follows it.
+        if (exif_size >= 6 && memcmp(exif, "Exif\0\0", 6) == 0) { exif += 6; exif_size -= 6; }
+        h->exif = exif;
+        h->exif_size = exif_size;
+    }
+#endif
     *info = *h;
     *status = EMBER_IMAGE_OK;
     return d;

@@ -238,6 +238,17 @@ expect("png_palette4_trns.png", pil("png_palette4_trns.png").convert("RGB"), mod
 write("png_palette8_interlaced.png", png_file(index, 3, 8, interlace=True, palette=palette, trns=trns))
 expect("png_palette8_interlaced.png", pil("png_palette8_interlaced.png").convert("RGBA"))
 
+# EXIF orientation in a PNG eXIf chunk (Pillow writes it before IDAT).
+for k in (3, 6):
+    exif = Image.Exif()
+    exif[0x0112] = k
+    name = f"png_exif_{k}.png"
+    save_png(name, Image.fromarray(rgb8), exif=exif.tobytes())
+    raw = open(os.path.join(OUT, name), "rb").read()
+    assert raw.index(b"eXIf") < raw.index(b"IDAT")
+    expect(name, ImageOps.exif_transpose(pil(name)))
+expect("png_exif_6.png", pil("png_exif_6.png"), orient=False, tag=".raw")
+
 # A header claiming 100000x100000 RGBA pixels (40 GB), then a small IDAT.
 write("bomb_100000x100000.png", b"\x89PNG\r\n\x1a\n"
       + chunk(b"IHDR", struct.pack(">IIBBBBB", 100000, 100000, 8, 6, 0, 0, 0))

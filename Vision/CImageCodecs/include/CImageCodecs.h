@@ -85,6 +85,10 @@ typedef struct {
     int has_trns;
     /// Channels `ember_png_decode` writes: palette expands to RGB, tRNS adds alpha.
     int output_channels;
+    /// The TIFF structure of an eXIf chunk before the pixels, or NULL; valid
+    /// until `ember_png_close`.
+    const uint8_t *exif;
+    size_t exif_size;
 } ember_png_info;
 
 ember_png_decoder *ember_png_open(const uint8_t *data, size_t size, ember_png_info *info,

@@ -77,12 +77,13 @@ func decodeImage(_ bytes: UnsafeRawBufferPointer, mode: ImageReadMode, options: 
         return pixels.converted(to: mode.channels ?? pixels.channels).oriented(orientation)
             .makeTensor(layout: options.layout, element: UInt8.self)
     case .png:
-        switch try PNGCodec.decode(bytes, path: name, options: options) {
+        let (decoded, orientation) = try PNGCodec.decode(bytes, path: name, options: options)
+        switch decoded {
         case .bytes(let pixels):
-            return pixels.converted(to: mode.channels ?? pixels.channels)
+            return pixels.converted(to: mode.channels ?? pixels.channels).oriented(orientation)
                 .makeTensor(layout: options.layout, element: UInt8.self)
         case .words(let pixels):
-            return pixels.converted(to: mode.channels ?? pixels.channels)
+            return pixels.converted(to: mode.channels ?? pixels.channels).oriented(orientation)
                 .makeTensor(layout: options.layout, element: Int32.self)
         }
     }

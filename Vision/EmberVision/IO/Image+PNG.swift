@@ -2,7 +2,8 @@
 // depth, interlaced or not. Palette images expand to RGB, 1/2/4-bit gray to
 // 8 bits, and a tRNS chunk to an alpha channel (so palette+tRNS is RGBA, as
 // torchvision gives it). 16-bit samples are kept whole or reduced to their
-// high byte (see ImageDecodingOptions.keepsSixteenBitSamples).
+// high byte (see ImageDecodingOptions.keepsSixteenBitSamples). An eXIf
+// chunk before the pixels gives the orientation, as in JPEGs.
 
 import CImageCodecs
 
@@ -14,7 +15,7 @@ enum DecodedPixels {
 
 enum PNGCodec {
     static func decode(_ bytes: UnsafeRawBufferPointer, path: String,
-                       options: ImageDecodingOptions) throws(ImageError) -> DecodedPixels {
+                       options: ImageDecodingOptions) throws(ImageError) -> (DecodedPixels, orientation: Int) {
         var message = messageBuffer()
         var status: Int32 = 0
         var info = ember_png_info()
@@ -24,6 +25,10 @@ enum PNGCodec {
         }
         defer { ember_png_close(decoder) }
         let width = Int(info.width), height = Int(info.height), channels = Int(info.output_channels)
+        var orientation = 1
+        if options.appliesEXIFOrientation, let exif = info.exif {
+            orientation = exifOrientation(UnsafeRawBufferPointer(start: exif, count: info.exif_size))
+        }
         let wide = options.keepsSixteenBitSamples && info.bit_depth == 16
         let count = try checkedSampleCount(width: width, height: height, channels: channels,
                                            bytesPerSample: wide ? 2 : 1, limit: options.maxPixelCount, path: path)
@@ -33,14 +38,14 @@ enum PNGCodec {
                 initialized = count
             }
             guard status == 0 else { throw imageError(status: status, message: message, path: path, format: .png) }
-            return .words(PixelBuffer(width: width, height: height, channels: channels, samples: samples))
+            return (.words(PixelBuffer(width: width, height: height, channels: channels, samples: samples)), orientation)
         }
         let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             status = ember_png_decode(decoder, buffer.baseAddress, 0, &message)
             initialized = count
         }
         guard status == 0 else { throw imageError(status: status, message: message, path: path, format: .png) }
-        return .bytes(PixelBuffer(width: width, height: height, channels: channels, samples: samples))
+        return (.bytes(PixelBuffer(width: width, height: height, channels: channels, samples: samples)), orientation)
     }
 
     /// PNG bytes of interleaved 1- to 4-channel 8-bit pixels.

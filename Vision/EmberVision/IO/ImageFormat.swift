@@ -86,8 +86,9 @@ public struct ImageDecodingOptions: Sendable {
 
     /// `[C, H, W]` (default) or `[H, W, C]`.
     public var layout: ImageLayout
-    /// Rotates and flips JPEGs as their EXIF orientation tag (1–8) says, as
-    /// PIL's `ImageOps.exif_transpose` does; PNGs carry no orientation here.
+    /// Rotates and flips images as their EXIF orientation tag (1–8) says, as
+    /// PIL's `ImageOps.exif_transpose` does: a JPEG's APP1 Exif segment, or a
+    /// PNG's eXIf chunk when it precedes the pixels. Unreadable EXIF counts as 1.
     public var appliesEXIFOrientation: Bool
     /// Images whose header claims more pixels than this are refused before
     /// any pixel memory is allocated. `Int.max` removes the limit for trusted
