@@ -164,8 +164,10 @@ int ember_jpeg_decode(ember_jpeg_decoder *d, uint8_t *pixels, char *message) {
             jpeg_read_scanlines(cinfo, &row, 1);
         }
     }
-    // Not jpeg_finish_decompress: bytes after the last pixel (even a missing
-    // EOI) do not change the image, and PIL reads such files too.
+    // No jpeg_finish_decompress: it would only check what follows the last
+    // scan. libjpeg reads each scan's data up to the next marker, so a file
+    // cut anywhere, even just before EOI, was already refused above as
+    // truncated (PIL refuses such files too).
     return EMBER_IMAGE_OK;
 }
 

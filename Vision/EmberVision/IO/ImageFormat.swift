@@ -8,7 +8,9 @@
 /// ImageFormat(sniffing: bytes)   // .png for "\u{89}PNG\r\n\u{1A}\n..."
 /// ```
 public enum ImageFormat: String, Sendable, CustomStringConvertible {
+    /// JPEG through libjpeg-turbo.
     case jpeg = "JPEG"
+    /// PNG through libpng.
     case png = "PNG"
 
     /// The format whose signature starts `bytes`, or nil: JPEG is `FF D8 FF`,
@@ -23,6 +25,7 @@ public enum ImageFormat: String, Sendable, CustomStringConvertible {
         else { return nil }
     }
 
+    /// "JPEG" or "PNG", as messages name the format.
     public var description: String { rawValue }
 }
 
