@@ -54,24 +54,29 @@ struct PixelBuffer<Sample: FixedWidthInteger & UnsignedInteger> {
         let w = width, h = height, c = channels
         let swaps = orientation >= 5
         let outWidth = swaps ? h : w, outHeight = swaps ? w : h
-        // For output (x, y): the source pixel, per orientation.
-        let source: (Int, Int) -> (Int, Int) = switch orientation {
-        case 2: { x, y in (w - 1 - x, y) }              // mirror horizontally
-        case 3: { x, y in (w - 1 - x, h - 1 - y) }      // rotate 180°
-        case 4: { x, y in (x, h - 1 - y) }              // mirror vertically
-        case 5: { x, y in (y, x) }                      // transpose
-        case 6: { x, y in (y, h - 1 - x) }              // rotate 90° clockwise
-        case 7: { x, y in (w - 1 - y, h - 1 - x) }      // transverse
-        default: { x, y in (w - 1 - y, x) }             // 8: rotate 90° counter-clockwise
+        // The source of output (x, y) is affine in x and y: the source pixel
+        // of (0, 0), and the source step (dx, dy) for x + 1 and for y + 1.
+        let (origin, xStep, yStep): ((Int, Int), (Int, Int), (Int, Int)) = switch orientation {
+        case 2: ((w - 1, 0), (-1, 0), (0, 1))            // mirror horizontally
+        case 3: ((w - 1, h - 1), (-1, 0), (0, -1))       // rotate 180°
+        case 4: ((0, h - 1), (1, 0), (0, -1))            // mirror vertically
+        case 5: ((0, 0), (0, 1), (1, 0))                 // transpose
+        case 6: ((0, h - 1), (0, -1), (1, 0))            // rotate 90° clockwise
+        case 7: ((w - 1, h - 1), (0, -1), (-1, 0))       // transverse
+        default: ((w - 1, 0), (0, 1), (-1, 0))           // 8: rotate 90° counter-clockwise
         }
+        let start = (origin.1 * w + origin.0) * c
+        let xStride = (xStep.1 * w + xStep.0) * c, yStride = (yStep.1 * w + yStep.0) * c
         var out = [Sample](repeating: 0, count: samples.count)
         samples.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
+                var d = 0
                 for y in 0..<outHeight {
-                    for x in 0..<outWidth {
-                        let (sx, sy) = source(x, y)
-                        let s = (sy * w + sx) * c, d = (y * outWidth + x) * c
+                    var s = start + y * yStride
+                    for _ in 0..<outWidth {
                         for k in 0..<c { dst[d + k] = src[s + k] }
+                        d += c
+                        s += xStride
                     }
                 }
             }
