@@ -81,7 +81,9 @@ regression: setup $(CACHE)/diabetes_target.csv
 # for the checkpoint files; never run by CI).
 # Then Ember re-saves torch's checkpoints and torch checks them (Ember → torch → Ember).
 fixtures:
-	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py
+	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py \
+	  && python3 gen_images.py && python3 gen_vision_models.py && python3 gen_auroc.py && python3 gen_imagenet_labels.py
+	-cd Tests/Fixtures/Scripts && python3 gen_pretrained_reference.py  # needs the cached EfficientNet-Lite0 weights
 	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter TorchCheckpointSaving
 	cd Tests/Fixtures/Scripts && python3 check_ember_pth.py
 
