@@ -77,8 +77,9 @@ $(CACHE)/diabetes_target.csv:
 regression: setup $(CACHE)/diabetes_target.csv
 	$(SWIFT) run -c release fit-diabetes $(CACHE)/diabetes_data_raw.csv $(CACHE)/diabetes_target.csv
 
-# Regenerates the PyTorch reference values (needs torch, and `safetensors`
-# for the checkpoint files; never run by CI).
+# Regenerates the PyTorch reference values (never run by CI). Needs torch,
+# torchvision, safetensors, pillow, scikit-learn and efficientnet_lite_pytorch
+# from PyPI.
 # Then Ember re-saves torch's checkpoints and torch checks them (Ember → torch → Ember).
 fixtures:
 	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py \
