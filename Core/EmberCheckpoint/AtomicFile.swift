@@ -1,6 +1,6 @@
 // Writing a file so that no reader ever sees it half-written: into a
 // temporary file beside the destination, flushed, then renamed over it.
-// Every checkpoint writer goes through here.
+// Every checkpoint writer and image writer goes through here.
 
 import Foundation
 #if canImport(Glibc)
@@ -10,21 +10,21 @@ import Darwin
 #endif
 
 /// Why an atomic write failed: the destination and the system's reason.
-struct AtomicWriteFailure: Error {
-    let path: String
-    let reason: String
+package struct AtomicWriteFailure: Error {
+    package let path: String
+    package let reason: String
 }
 
 /// A file being written; `commit()` publishes it under its final name, and
 /// dropping it uncommitted removes the temporary file.
-final class AtomicFile {
-    let path: String
+package final class AtomicFile {
+    package let path: String
     private let temporary: String
     private var fd: Int32
     /// Bytes written so far (zip writers need their own offsets).
     private(set) var offset = 0
 
-    init(_ url: URL) throws(AtomicWriteFailure) {
+    package init(_ url: URL) throws(AtomicWriteFailure) {
         path = url.path
         temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
         fd = openExclusive(temporary)
@@ -38,7 +38,7 @@ final class AtomicFile {
         }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicWriteFailure) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicWriteFailure) {
         var done = 0
         while done < bytes.count {
             let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
@@ -51,7 +51,7 @@ final class AtomicFile {
         offset += bytes.count
     }
 
-    func write(_ bytes: [UInt8]) throws(AtomicWriteFailure) {
+    package func write(_ bytes: [UInt8]) throws(AtomicWriteFailure) {
         // withUnsafeBytes rethrows untyped errors, so the typed one is carried out.
         let failure: AtomicWriteFailure? = bytes.withUnsafeBytes { b in
             do throws(AtomicWriteFailure) { try write(b); return nil } catch { return error }
@@ -61,7 +61,7 @@ final class AtomicFile {
 
     /// Flushes, closes and renames over the destination. Flushed before the
     /// rename, so a crash cannot leave the new name on an empty file.
-    func commit() throws(AtomicWriteFailure) {
+    package func commit() throws(AtomicWriteFailure) {
         guard fsync(fd) == 0 else { throw AtomicWriteFailure(path: path, reason: "fsync: \(errnoText())") }
         let result = close(fd)
         fd = -1

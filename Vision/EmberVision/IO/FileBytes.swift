@@ -1,6 +1,7 @@
 // Whole-file reads and atomic writes with POSIX calls, so every failure
 // carries the system's own reason (strerror) and the path.
 
+import EmberCheckpoint
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -34,29 +35,15 @@ func readFileBytes(_ path: String) throws(ImageError) -> [UInt8] {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, flushes it and renames it
-/// over `path`, so no reader ever sees a half-written image; on failure the
-/// temporary file is removed and the destination is untouched.
+/// over `path` (EmberCheckpoint's `AtomicFile`), so no reader ever sees a
+/// half-written image; on failure the destination is untouched.
 func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(ImageError) {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .writeFailed(path: path, reason: "creating \(temporary): \(systemReason())") }
-    var failure: String?
-    bytes.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-            let n = write(fd, raw.baseAddress! + done, raw.count - done)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { failure = "write: \(systemReason())"; return }
-            done += n
-        }
-    }
-    if failure == nil && fsync(fd) != 0 { failure = "fsync: \(systemReason())" }
-    if close(fd) != 0 && failure == nil { failure = "close: \(systemReason())" }
-    if failure == nil && rename(temporary, path) != 0 { failure = "renaming \(temporary): \(systemReason())" }
-    if let failure {
-        unlink(temporary)
-        throw .writeFailed(path: path, reason: failure)
+    do throws(AtomicWriteFailure) {
+        let file = try AtomicFile(URL(fileURLWithPath: path))
+        try file.write(bytes)
+        try file.commit()
+    } catch {
+        throw .writeFailed(path: path, reason: error.reason)
     }
 }
 
