@@ -52,6 +52,7 @@ extension RandomTransform {
 public struct Compose: RandomTransform {
     public let transforms: [any Transform]
 
+    /// The transforms, applied first to last.
     public init(_ transforms: [any Transform]) { self.transforms = transforms }
 
     public func callAsFunction(_ image: Tensor, generator: Generator) -> Tensor {

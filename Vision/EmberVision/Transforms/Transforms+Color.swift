@@ -228,6 +228,10 @@ public struct ColorJitter: RandomTransform {
     }
 
     /// Explicit factor ranges; nil disables that adjustment.
+    ///
+    /// ```swift
+    /// let jitter = ColorJitter(brightness: 0.8...1.2, contrast: nil, saturation: 0...1, hue: nil)
+    /// ```
     public init(brightness: ClosedRange<Double>?, contrast: ClosedRange<Double>?,
                 saturation: ClosedRange<Double>?, hue: ClosedRange<Double>?) {
         if let hue { precondition(hue.lowerBound >= -0.5 && hue.upperBound <= 0.5,
@@ -241,6 +245,10 @@ public struct ColorJitter: RandomTransform {
 
     /// The order (a permutation of 0 brightness, 1 contrast, 2 saturation,
     /// 3 hue) and the factors, drawn as `ColorJitter.get_params`.
+    ///
+    /// ```swift
+    /// let p = ColorJitter.parameters(brightness: 0.6...1.4, contrast: nil, saturation: nil, hue: -0.1...0.1)
+    /// ```
     public static func parameters(brightness: ClosedRange<Double>?, contrast: ClosedRange<Double>?,
                                   saturation: ClosedRange<Double>?, hue: ClosedRange<Double>?,
                                   generator: Generator = .default)

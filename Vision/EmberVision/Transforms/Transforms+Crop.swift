@@ -71,7 +71,11 @@ public struct RandomCrop: RandomTransform {
         self.paddingMode = paddingMode
     }
 
-    /// (top, left) of a `th × tw` crop in an `h × w` image (`RandomCrop.get_params`).
+    /// (top, left) of a `size` crop in an `h × w` image (`RandomCrop.get_params`).
+    ///
+    /// ```swift
+    /// let (top, left) = RandomCrop.parameters(height: 40, width: 40, size: [32], generator: g)
+    /// ```
     public static func parameters(height h: Int, width w: Int, size: [Int],
                                   generator: Generator = .default) -> (top: Int, left: Int) {
         let (th, tw) = squareOrPair(size, "RandomCrop")

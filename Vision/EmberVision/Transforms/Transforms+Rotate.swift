@@ -133,16 +133,17 @@ extension TF {
         let x0 = x.rounded(.down), y0 = y.rounded(.down)
         let fx = x - x0, fy = y - y0
         let e = 1 - fx, s = 1 - fy
-        let weights = [s * e, s * fx, fy * e, fy * fx]   // nw, ne, sw, se
         let ix = Int(x0), iy = Int(y0)
-        var value: Float = 0, coverage: Float = 0
-        for (k, (dy, dx)) in [(0, 0), (0, 1), (1, 0), (1, 1)].enumerated() {
-            let yy = iy + dy, xx = ix + dx
-            let inside = yy >= 0 && yy < h && xx >= 0 && xx < w
-            let v: Float = inside ? src[plane + yy * w + xx] : 0
-            value = k == 0 ? v * weights[k] : value + v * weights[k]
-            coverage = k == 0 ? (inside ? weights[k] : 0) : coverage + (inside ? weights[k] : 0)
+        // One corner: its pixel (0 outside the image) and its weight if inside.
+        func corner(_ yy: Int, _ xx: Int, _ weight: Float) -> (Float, Float) {
+            guard yy >= 0 && yy < h && xx >= 0 && xx < w else { return (0, 0) }
+            return (src[plane + yy * w + xx] * weight, weight)
         }
+        // Summed in ATen's order: nw + ne + sw + se.
+        let nw = corner(iy, ix, s * e), ne = corner(iy, ix + 1, s * fx)
+        let sw = corner(iy + 1, ix, fy * e), se = corner(iy + 1, ix + 1, fy * fx)
+        let value = nw.0 + ne.0 + sw.0 + se.0
+        let coverage = nw.1 + ne.1 + sw.1 + se.1
         return (value, coverage)
     }
 }
@@ -163,12 +164,21 @@ public struct RandomRotation: RandomTransform {
     public let fill: [Double]
 
     /// Angles in −degrees...degrees.
+    ///
+    /// ```swift
+    /// let rot = RandomRotation(degrees: 10, fill: [255])
+    /// ```
     public init(degrees: Double, interpolation: InterpolationMode = .nearest, expand: Bool = false,
                 center: [Double]? = nil, fill: [Double] = [0]) {
         precondition(degrees >= 0, "RandomRotation: degrees must be non-negative, got \(degrees)")
         self.init(degrees: -degrees...degrees, interpolation: interpolation, expand: expand, center: center, fill: fill)
     }
 
+    /// Angles in `degrees`.
+    ///
+    /// ```swift
+    /// let rot = RandomRotation(degrees: 0...90, interpolation: .bilinear, expand: true)
+    /// ```
     public init(degrees: ClosedRange<Double>, interpolation: InterpolationMode = .nearest, expand: Bool = false,
                 center: [Double]? = nil, fill: [Double] = [0]) {
         precondition(interpolation == .nearest || interpolation == .bilinear,
@@ -181,6 +191,10 @@ public struct RandomRotation: RandomTransform {
     }
 
     /// The angle this transform would draw (`RandomRotation.get_params`).
+    ///
+    /// ```swift
+    /// let angle = RandomRotation.parameters(degrees: -10...10, generator: Generator(seed: 0))
+    /// ```
     public static func parameters(degrees: ClosedRange<Double>, generator: Generator = .default) -> Double {
         generator.uniform(degrees.lowerBound, degrees.upperBound)
     }
