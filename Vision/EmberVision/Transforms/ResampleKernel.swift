@@ -151,6 +151,9 @@ enum Resampler {
         rows: ResampleTaps?, cols: ResampleTaps?, into dst: UnsafeMutableBufferPointer<Float>
     ) {
         let outH = rows?.outSize ?? inH, outW = cols?.outSize ?? inW
+        // One thread: on two shared cores a split across planes measured
+        // slower (3.3 vs 2.1 ms for 3×600×512 → 300×256); batches are
+        // parallelised by DataLoader workers instead.
         var temp = [Float](repeating: 0, count: rows == nil ? 0 : inH * outW)
         temp.withUnsafeMutableBufferPointer { temp in
             for p in 0..<planes {

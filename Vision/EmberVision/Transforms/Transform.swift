@@ -134,11 +134,16 @@ func tensorFromFloats(_ values: [Float], shape: [Int], dtype: DType, cast: Integ
     if dtype == .float32 { return Tensor(values, shape: shape) }
     if dtype.isFloatingPoint { return Tensor(values, shape: shape).to(dtype) }
     if dtype == .uint8 {
-        let bytes = values.map { v -> UInt8 in
-            let r = cast == .round ? v.rounded(.toNearestOrEven) : v.rounded(.towardZero)
-            return r >= 255 ? 255 : (r > 0 ? UInt8(r) : 0)   // NaN lands on 0
+        let out = Tensor.empty(shape, dtype: .uint8)
+        out.withUnsafeMutableBufferPointer(as: UInt8.self) { dst in
+            values.withUnsafeBufferPointer { src in
+                for i in 0..<src.count {
+                    let r = cast == .round ? src[i].rounded(.toNearestOrEven) : src[i].rounded(.towardZero)
+                    dst[i] = r >= 255 ? 255 : (r > 0 ? UInt8(r) : 0)   // NaN lands on 0
+                }
+            }
         }
-        return Tensor(bytes, shape: shape)
+        return out
     }
     let rounded = values.map { cast == .round ? $0.rounded(.toNearestOrEven) : $0.rounded(.towardZero) }
     return Tensor(rounded, shape: shape).to(dtype)
