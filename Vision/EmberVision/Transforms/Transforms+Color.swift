@@ -31,11 +31,10 @@ extension TF {
     /// ```
     public static func adjustBrightness(_ image: Tensor, factor: Double) -> Tensor {
         precondition(factor >= 0, "adjustBrightness: factor must be non-negative, got \(factor)")
-        let (_, h, w) = imageSize(image, "adjustBrightness")
-        _ = (h, w)
-        let x = floatValues(image)
+        _ = imageSize(image, "adjustBrightness")
         let ratio = Float(factor), bound = Float(maxValue(image.dtype))
-        let out = x.map { Swift.min(Swift.max(ratio * $0 + 0, 0), bound) }
+        // torchvision blends with a black image: ratio · x + (1 − ratio) · 0.
+        let out = floatValues(image).map { Swift.min(Swift.max(ratio * $0, 0), bound) }
         return tensorFromFloats(out, shape: image.shape, dtype: image.dtype, cast: .truncate)
     }
 
