@@ -56,4 +56,17 @@ import Testing
         })
         #expect(Self.equal(whole, each))
     }
+
+    @Test func stridedViewsResizeAsTheirContiguousCopies() {
+        // Decoded pixels are HWC; resize reads the CHW view in place.
+        let hwc = Tensor.randint(low: 0, high: 256, [2, 19, 26, 3], generator: Generator(seed: 6)).to(.uint8)
+        let view = hwc.permute(0, 3, 1, 2)
+        for (size, mode) in [([11, 14], InterpolationMode.bilinear), ([19, 40], .bicubic), ([30, 26], .nearest)] {
+            #expect(Self.equal(TF.resize(view, size: size, interpolation: mode),
+                               TF.resize(view.contiguous(), size: size, interpolation: mode)), "\(size) \(mode)")
+            let f = view.to(.float32)
+            #expect(Self.equal(TF.resize(f.transpose(-1, -2), size: size, interpolation: mode),
+                               TF.resize(f.transpose(-1, -2).contiguous(), size: size, interpolation: mode)))
+        }
+    }
 }

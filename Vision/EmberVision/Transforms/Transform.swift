@@ -137,9 +137,19 @@ func tensorFromFloats(_ values: [Float], shape: [Int], dtype: DType, cast: Integ
         let out = Tensor.empty(shape, dtype: .uint8)
         out.withUnsafeMutableBufferPointer(as: UInt8.self) { dst in
             values.withUnsafeBufferPointer { src in
-                for i in 0..<src.count {
-                    let r = cast == .round ? src[i].rounded(.toNearestOrEven) : src[i].rounded(.towardZero)
-                    dst[i] = r >= 255 ? 255 : (r > 0 ? UInt8(r) : 0)   // NaN lands on 0
+                // Clamping first (NaN lands on 0) lets the integer come from
+                // the bits of c + 2^23, which rounds half to even by itself;
+                // the loops have no trapping conversion, so they vectorize.
+                if cast == .round {
+                    for i in 0..<src.count {
+                        let v = src[i], c: Float = v > 0 ? (v < 255 ? v : 255) : 0
+                        dst[i] = UInt8(truncatingIfNeeded: (c + 0x1p23).bitPattern)
+                    }
+                } else {
+                    for i in 0..<src.count {
+                        let v = src[i], c: Float = v > 0 ? (v < 255 ? v : 255) : 0
+                        dst[i] = UInt8(truncatingIfNeeded: (c.rounded(.towardZero) + 0x1p23).bitPattern)
+                    }
                 }
             }
         }

@@ -57,8 +57,14 @@ extension TF {
         let inMax = maxValue(image.dtype)
         if dtype.isFloatingPoint {
             if image.dtype == .uint8 && dtype == .float32 {
-                let values = image.contiguous().withUnsafeBufferPointer(as: UInt8.self) { $0.map { Float($0) / 255 } }
-                return Tensor(values, shape: image.shape)
+                // A true division, as torchvision's `image / 255` (×(1/255) differs in the last bit).
+                let out = Tensor.empty(image.shape, dtype: .float32)
+                image.contiguous().withUnsafeBufferPointer(as: UInt8.self) { src in
+                    out.withUnsafeMutableBufferPointer(as: Float.self) { dst in
+                        for i in 0..<src.count { dst[i] = Float(src[i]) / 255 }
+                    }
+                }
+                return out
             }
             return image.to(dtype) / inMax
         }
@@ -88,16 +94,19 @@ extension TF {
             return (image - m.view([c, 1, 1])) / s.view([c, 1, 1])
         }
         let plane = h * w
-        let x = image.contiguous()
-        var out = [Float](repeating: 0, count: image.count)
-        x.withUnsafeBufferPointer(as: Float.self) { src in
-            for p in 0..<(image.count / Swift.max(plane, 1)) {
-                let ch = p % c
-                let m = Float(mean.count == 1 ? mean[0] : mean[ch]), s = Float(std.count == 1 ? std[0] : std[ch])
-                for i in (p * plane)..<((p + 1) * plane) { out[i] = (src[i] - m) / s }
+        let out = Tensor.empty(image.shape, dtype: .float32)
+        image.contiguous().withUnsafeBufferPointer(as: Float.self) { src in
+            out.withUnsafeMutableBufferPointer(as: Float.self) { dst in
+                for p in 0..<(image.count / Swift.max(plane, 1)) {
+                    let ch = p % c
+                    let m = Float(mean.count == 1 ? mean[0] : mean[ch]), s = Float(std.count == 1 ? std[0] : std[ch])
+                    // Subtract then divide, as torchvision's sub_/div_ (not × 1/std).
+                    let from = src.baseAddress! + p * plane, to = dst.baseAddress! + p * plane
+                    for i in 0..<plane { to[i] = (from[i] - m) / s }
+                }
             }
         }
-        return Tensor(out, shape: image.shape)
+        return out
     }
 }
 

@@ -64,20 +64,22 @@ extension TF {
         let aa = antialias && (interpolation == .bilinear || interpolation == .bicubic)
         let rows = out[0] == h ? nil : ResampleTaps(inSize: h, outSize: out[0], mode: interpolation, antialias: aa)
         let cols = out[1] == w ? nil : ResampleTaps(inSize: w, outSize: out[1], mode: interpolation, antialias: aa)
-        let planes = image.count / (h * w)
         var shape = image.shape
         shape[shape.count - 2] = out[0]
         shape[shape.count - 1] = out[1]
-        var result = [Float](repeating: 0, count: planes * out[0] * out[1])
+        var result = [Float](repeating: 0, count: image.count / (h * w) * out[0] * out[1])
+        // uint8 and float32 are read in place, strided views included (a CHW
+        // view of decoded HWC pixels needs no copy); other dtypes go through float32.
+        let x = image.dtype == .uint8 || image.dtype == .float32 ? image : image.to(.float32)
+        let layout = PlaneLayout(x)
         result.withUnsafeMutableBufferPointer { dst in
-            if image.dtype == .uint8 {
-                image.contiguous().withUnsafeBufferPointer(as: UInt8.self) { src in
-                    Resampler.resample(src, planes: planes, inH: h, inW: w, rows: rows, cols: cols, into: dst)
-                }
-            } else {
-                let x = image.dtype == .float32 ? image.contiguous() : image.to(.float32)
-                x.withUnsafeBufferPointer(as: Float.self) { src in
-                    Resampler.resample(src, planes: planes, inH: h, inW: w, rows: rows, cols: cols, into: dst)
+            withExtendedLifetime(x) {
+                if x.dtype == .uint8 {
+                    Resampler.resample(UnsafePointer(x.pointer(UInt8.self)), layout: layout, inH: h, inW: w,
+                                       rows: rows, cols: cols, into: dst)
+                } else {
+                    Resampler.resample(UnsafePointer(x.pointer(Float.self)), layout: layout, inH: h, inW: w,
+                                       rows: rows, cols: cols, into: dst)
                 }
             }
         }
