@@ -69,4 +69,16 @@ import Testing
                                TF.resize(f.transpose(-1, -2).contiguous(), size: size, interpolation: mode)))
         }
     }
+
+    @Test func resizeDoesNotDependOnTheThreadCount() {
+        // Large enough that both passes split their rows across threads.
+        let x = Tensor.randint(low: 0, high: 256, [3, 300, 260], generator: Generator(seed: 7)).to(.uint8)
+        let before = numThreads()
+        setNumThreads(1)
+        let one = TF.resize(x, size: [97, 131], interpolation: .bicubic)
+        setNumThreads(2)
+        let two = TF.resize(x, size: [97, 131], interpolation: .bicubic)
+        setNumThreads(before)
+        #expect(Self.equal(one, two))
+    }
 }
