@@ -1,8 +1,10 @@
 // Rotation: TF.rotate and RandomRotation. torchvision rotates tensors by
 // building an affine grid and calling grid_sample; this file computes the
 // same sampling positions pixel by pixel, in Float32 in the same order of
-// operations (theta rescaled by the half-sizes, then unnormalized as
-// `(g + 1) · size/2 − 0.5`), so the sampled positions agree with torch's.
+// operations: theta rescaled by the half-sizes, the grid unnormalized as
+// `(g + 1) · size/2 − 0.5` in one fused multiply-add, and the four corners
+// summed as a product then fused multiply-adds, as ATen's compiled grid
+// sampler does. This reproduces torchvision bit for bit on every fixture case.
 
 import Foundation
 
@@ -47,8 +49,9 @@ extension TF {
                 let x = Float(-Double(ow) * 0.5 + 0.5) + Float(ox)
                 let gx = x * rx[0] + y * rx[1] + rx[2]
                 let gy = x * ry[0] + y * ry[1] + ry[2]
-                xs[oy * ow + ox] = (gx + 1) * sizeW - 0.5
-                ys[oy * ow + ox] = (gy + 1) * sizeH - 0.5
+                // (g + 1) · size/2 − 0.5, fused.
+                xs[oy * ow + ox] = (-0.5 as Float).addingProduct(gx + 1, sizeW)
+                ys[oy * ow + ox] = (-0.5 as Float).addingProduct(gy + 1, sizeH)
             }
         }
 
@@ -134,15 +137,15 @@ extension TF {
         let fx = x - x0, fy = y - y0
         let e = 1 - fx, s = 1 - fy
         let ix = Int(x0), iy = Int(y0)
-        // One corner: its pixel (0 outside the image) and its weight if inside.
+        // One corner: its pixel (0 outside the image) and its weight (0 outside).
         func corner(_ yy: Int, _ xx: Int, _ weight: Float) -> (Float, Float) {
             guard yy >= 0 && yy < h && xx >= 0 && xx < w else { return (0, 0) }
-            return (src[plane + yy * w + xx] * weight, weight)
+            return (src[plane + yy * w + xx], weight)
         }
-        // Summed in ATen's order: nw + ne + sw + se.
         let nw = corner(iy, ix, s * e), ne = corner(iy, ix + 1, s * fx)
         let sw = corner(iy + 1, ix, fy * e), se = corner(iy + 1, ix + 1, fy * fx)
-        let value = nw.0 + ne.0 + sw.0 + se.0
+        // ATen's order, nw + ne + sw + se, as a first product then fused multiply-adds.
+        let value = (nw.0 * nw.1).addingProduct(ne.0, ne.1).addingProduct(sw.0, sw.1).addingProduct(se.0, se.1)
         let coverage = nw.1 + ne.1 + sw.1 + se.1
         return (value, coverage)
     }
