@@ -5,14 +5,16 @@
 // - crops, pads, flips, nearest resizes, grayscale, brightness, dtype
 //   conversion: exact (values are moved, or computed with the same Float
 //   operations in the same order).
-// - float32 resampling (resize, rotate) and colour: 1e-5 absolute; measured
-//   at most 8e-7 (non-antialiased bicubic resize), rotate bit-exact; the
-//   differences are float rounding in sums ATen orders differently.
-// - uint8 resize and rotate: ±1, since a Float result within a few ulps of
-//   a .5 boundary may round either way (torchvision computes uint8 in float32
-//   and rounds, as Ember does); measured: 2 values of ~70k off by one,
-//   rotate exact. uint8 colour ops: ±1 for the same reason at the truncation
-//   boundary (a grey mean or luma a few ulps off); measured exact.
+// - float32 resize and colour: 1e-5 absolute; measured at most 8e-7
+//   (non-antialiased bicubic resize): float rounding in sums that ATen
+//   orders differently.
+// - rotate (uint8 and float32): exact; it repeats ATen's grid-sampler
+//   arithmetic operation for operation, fused multiply-adds included.
+// - uint8 resize: ±1, since a Float result within a few ulps of a .5
+//   boundary may round either way (torchvision computes uint8 in float32
+//   and rounds, as Ember does); measured: 2 values of ~70k off by one.
+// - uint8 contrast, saturation, hue: ±1 for the same reason at the
+//   truncation boundary (a grey mean or luma a few ulps off); measured exact.
 
 import EmberTestSupport
 import EmberVision
@@ -59,7 +61,8 @@ import Testing
     static func tolerance(_ c: TransformCase) -> Double {
         let uint8 = c.outputs[0].dtype == .uint8
         switch c.op {
-        case "resize", "resized_crop", "rotate":
+        case "rotate": return 0   // bit-exact: same operations, fused where ATen's are
+        case "resize", "resized_crop":
             if c.args.has("interpolation"), c.args.string("interpolation").hasPrefix("nearest") { return 0 }
             return uint8 ? 1 : 1e-5
         case "adjust_contrast", "adjust_saturation", "adjust_hue":
