@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev pkg-config
 
-.PHONY: setup build test bench demo digits regression fixtures clean
+.PHONY: setup build test bench demo tour digits regression fixtures clean
 
 CACHE ?= $(HOME)/.cache/ember
 
@@ -48,6 +48,11 @@ $(CACHE)/grace_hopper.jpg:
 	mv $(CACHE)/grace_hopper.jpg.tmp $(CACHE)/grace_hopper.jpg
 
 demo: setup $(CACHE)/efficientnet-lite0.pth $(CACHE)/grace_hopper.jpg
+	$(SWIFT) build -c release --product ember
+	.build/release/ember classify --cam $(CACHE)/cam $(CACHE)/grace_hopper.jpg
+	@echo "class activation map: $(CACHE)/cam/grace_hopper.cam.png"
+
+tour: setup
 	$(SWIFT) run -c release tensor-tour
 
 # scikit-learn's digits, from its wheel on PyPI, unpacked into the cache.
@@ -83,7 +88,7 @@ regression: setup $(CACHE)/diabetes_target.csv
 # Then Ember re-saves torch's checkpoints and torch checks them (Ember → torch → Ember).
 fixtures:
 	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py \
-	  && python3 gen_images.py && python3 gen_vision_models.py && python3 gen_auroc.py && python3 gen_imagenet_labels.py
+	  && python3 gen_images.py && python3 gen_transforms.py && python3 gen_vision_models.py && python3 gen_auroc.py && python3 gen_imagenet_labels.py
 	-cd Tests/Fixtures/Scripts && python3 gen_pretrained_reference.py  # needs the cached EfficientNet-Lite0 weights
 	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter TorchCheckpointSaving
 	cd Tests/Fixtures/Scripts && python3 check_ember_pth.py

@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "ember",
             dependencies: [
-                "EmberCore", "EmberNN", "EmberCheckpoint",
+                "EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/ember"

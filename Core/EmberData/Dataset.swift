@@ -45,10 +45,19 @@ public struct TensorDataset: Dataset, Sendable {
     }
 }
 
-/// A view of some examples of another dataset.
+/// A view of some examples of another dataset, like `torch.utils.data.Subset`.
+///
+/// ```swift
+/// let firstHundred = Subset(data, indices: Array(0..<100))
+/// ```
 public struct Subset<Base: Dataset>: Dataset {
     public let base: Base
     public let indices: [Int]
+
+    public init(_ base: Base, indices: [Int]) {
+        (self.base, self.indices) = (base, indices)
+    }
+
     public var count: Int { indices.count }
     public func example(at index: Int) throws -> [Tensor] { try base.example(at: indices[index]) }
 }
@@ -64,6 +73,6 @@ public func randomSplit<D: Dataset>(_ dataset: D, lengths: [Int], generator: Gen
     var start = 0
     return lengths.map { n in
         defer { start += n }
-        return Subset(base: dataset, indices: perm[start..<(start + n)].map { Int($0) })
+        return Subset(dataset, indices: perm[start..<(start + n)].map { Int($0) })
     }
 }

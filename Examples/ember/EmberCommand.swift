@@ -7,8 +7,8 @@ import ArgumentParser
 struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
-        abstract: "Ember: inspect and convert checkpoints (and, later, classify images and run text models).",
-        subcommands: [Inspect.self, Convert.self]
+        abstract: "Ember: classify images, fine-tune image models, and inspect and convert checkpoints.",
+        subcommands: [Classify.self, TrainImage.self, Inspect.self, Convert.self]
     )
 }
 

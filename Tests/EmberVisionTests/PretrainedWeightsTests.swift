@@ -34,3 +34,22 @@ func realEfficientNetLogits(_ input: String) throws {
     let top5 = logits.indices.sorted { logits[$0] > logits[$1] }.prefix(5)
     #expect(Array(top5) == reference["top5"] as! [Int])
 }
+
+private let graceHopper = PretrainedModel.cacheDirectory.appendingPathComponent("grace_hopper.jpg")
+
+@Test("grace_hopper.jpg: EfficientNet-Lite0's top 5 equal PyTorch's, probabilities within 1e-3",
+      .enabled(if: cached && FileManager.default.fileExists(atPath: graceHopper.path),
+               "needs the cached weights and grace_hopper.jpg (make demo)"))
+func graceHopperTop5() throws {
+    let kind = PretrainedModel.efficientnetLite0
+    let model = try kind.load(weights: weights)
+    let x = kind.preprocessing(try readImage(at: graceHopper, mode: .rgb)).unsqueeze(0)
+    let probabilities = GradMode.noGrad { model(x).softmax(dim: 1) }.scalars(as: Float.self)
+    let reference = ((FixtureLoader.json("vision/pretrained.json")["efficientnet-lite0"] as! [String: Any])["grace_hopper"]
+        as! [String: Any])
+    let top5 = Array(probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(5))
+    #expect(top5 == reference["top5"] as! [Int])
+    for (i, p) in zip(top5, reference["probabilities"] as! [Double]) {
+        #expect(abs(Double(probabilities[i]) - p) <= 1e-3, "\(ImageNetLabels.names[i]): \(probabilities[i]) vs \(p)")
+    }
+}

@@ -62,7 +62,11 @@ public struct ImageFolder: Dataset, Sendable {
 
     /// Image files below `folder` in `sorted(os.walk(folder))` order: folders
     /// by path, files by name within each.
-    static func imageFiles(under folder: URL) -> [URL] {
+    ///
+    /// ```swift
+    /// for url in ImageFolder.imageFiles(under: URL(fileURLWithPath: "photos")) { print(url.path) }
+    /// ```
+    public static func imageFiles(under folder: URL) -> [URL] {
         var folders: [String: [String]] = [:]
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: folder.path) else { return [] }
