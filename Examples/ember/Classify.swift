@@ -25,7 +25,7 @@ struct Classify: ParsableCommand {
     @Option(help: "Weights: a .pth (zip or legacy, plain or a training checkpoint) or .safetensors.")
     var weights: String?
 
-    @Option(help: "Class names, one per line, replacing the model's own.")
+    @Option(help: "Class names, one per line, replacing the model's own; the weights' head must have as many outputs.")
     var labels: String?
 
     @Option(help: "How many classes to show per image (multi-label models list all of them in JSON).")
@@ -71,8 +71,10 @@ struct Classify: ParsableCommand {
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw ValidationError("weights not found at \(weightsURL.path)\(weights == nil ? " (run `make demo` to fetch them)" : "")")
         }
-        let network = try kind.load(weights: weightsURL)
-        let names = try labels.map(readLabels) ?? kind.labels
+        let customLabels = try labels.map(readLabels)
+        // A labels file sizes the head, as for a model `ember train-image` fine-tuned.
+        let network = try kind.load(weights: weightsURL, numClasses: customLabels?.count)
+        let names = customLabels ?? kind.labels
         var preprocessing = kind.preprocessing
         if let resize { preprocessing.resize = resize }
         if let crop { preprocessing.crop = crop }

@@ -8,39 +8,6 @@ import EmberTestSupport
 import Foundation
 import Testing
 
-/// The `ember` binary, built beside this test bundle.
-private let emberBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent("ember")
-private let checkpoints = FixtureLoader.directory.appendingPathComponent("checkpoint")
-
-private struct Run {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-private func ember(_ arguments: [String]) throws -> Run {
-    let process = Process()
-    process.executableURL = emberBinary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read before waiting, so a full pipe cannot stall the child.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-               stderr: String(decoding: stderr, as: UTF8.self))
-}
-
-private func temporaryDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ember-cli-" + UUID().uuidString)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-}
-
 @Test func inspectListsSafeTensors() throws {
     let run = try ember(["inspect", checkpoints.appendingPathComponent("metadata.safetensors").path])
     #expect(run.status == 0, "\(run.stderr)")

@@ -38,14 +38,15 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
     case resnet18
     case resnet50
 
-    /// A freshly initialized model of this architecture.
-    public func build() -> any ImageClassifier {
+    /// A freshly initialized model of this architecture, with `numClasses`
+    /// outputs (default: the pretrained head's, 1000 or CheXNet's 14).
+    public func build(numClasses: Int? = nil) -> any ImageClassifier {
         switch self {
-        case .efficientnetLite0: EfficientNetLite.lite0()
-        case .densenet121: DenseNet.densenet121()
-        case .chexnet: CheXNet()
-        case .resnet18: ResNet.resnet18()
-        case .resnet50: ResNet.resnet50()
+        case .efficientnetLite0: EfficientNetLite.lite0(numClasses: numClasses ?? 1000)
+        case .densenet121: DenseNet.densenet121(numClasses: numClasses ?? 1000)
+        case .chexnet: CheXNet(numClasses: numClasses ?? 14)
+        case .resnet18: ResNet.resnet18(numClasses: numClasses ?? 1000)
+        case .resnet50: ResNet.resnet50(numClasses: numClasses ?? 1000)
         }
     }
 
@@ -79,8 +80,9 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
     /// training checkpoint with a `state_dict`, or safetensors), mapping the
     /// key layouts real checkpoints use: DataParallel's `module.`, old
     /// DenseNet names (`norm.1`), and files without `num_batches_tracked`.
-    public func load(weights: URL) throws -> any ImageClassifier {
-        let model = build()
+    /// `numClasses` fits a fine-tuned head (`ember train-image`'s output).
+    public func load(weights: URL, numClasses: Int? = nil) throws -> any ImageClassifier {
+        let model = build(numClasses: numClasses)
         try model.loadStateDict(mapped(try Self.stateDict(at: weights), for: model))
         return model.eval()
     }
