@@ -65,12 +65,22 @@ def run_torch(threads, filt):
 
 def run_vision_cases(r, filt):
     """The Vision issue's cases, as in Cases+Vision.swift."""
-    names = ["densenet121 inference bs1", "densenet121 inference bs8", "efficientnet-lite0 inference bs1",
-             "resnet50 inference bs1", "densenet121 train step bs8"]
+    names = ["jpeg decode+resize+normalize 600x512", "densenet121 inference bs1", "densenet121 inference bs8",
+             "efficientnet-lite0 inference bs1", "resnet50 inference bs1", "densenet121 train step bs8"]
     if filt and not any(filt in n for n in names):
         return
     import torchvision
+    import torchvision.transforms.functional as TF
     from efficientnet_lite_pytorch import EfficientNet
+    photo = os.path.expanduser("~/.cache/ember/grace_hopper.jpg")
+    if os.path.exists(photo):
+        data = torchvision.io.read_file(photo)
+
+        def preprocess():
+            image = torchvision.io.decode_jpeg(data)
+            x = TF.convert_image_dtype(TF.resize(image, [256], antialias=True), torch.float32)
+            TF.normalize(x, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+        bench("jpeg decode+resize+normalize 600x512", preprocess, None, r, filt)
     torch.manual_seed(0)
     densenet = torchvision.models.densenet121().eval()
     x1, x8 = torch.randn(1, 3, 224, 224), torch.randn(8, 3, 224, 224)

@@ -6,11 +6,23 @@ import EmberCore
 import EmberNN
 import EmberOptim
 import EmberVision
+import Foundation
 
 func runVisionCases() {
-    let cases = ["densenet121 inference bs1", "densenet121 inference bs8", "efficientnet-lite0 inference bs1",
-                 "resnet50 inference bs1", "densenet121 train step bs8"]
+    let cases = ["jpeg decode+resize+normalize 600x512", "densenet121 inference bs1", "densenet121 inference bs8",
+                 "efficientnet-lite0 inference bs1", "resnet50 inference bs1", "densenet121 train step bs8"]
     if let filter = options.filter, !cases.contains(where: { $0.contains(filter) }) { return }
+    // matplotlib's grace_hopper.jpg (512×600), which `make demo` caches.
+    let photo = PretrainedModel.cacheDirectory.appendingPathComponent("grace_hopper.jpg")
+    if let bytes = try? [UInt8](Data(contentsOf: photo)) {
+        let preprocessing = ImagePreprocessing.imageNet
+        bench("jpeg decode+resize+normalize 600x512") {
+            let image = try! decodeImage(bytes, mode: .rgb)
+            _ = preprocessing.normalized(preprocessing.resized(image))
+        }
+    } else {
+        print("# skipped jpeg decode+resize+normalize 600x512: no \(photo.path) (make demo)")
+    }
     manualSeed(0)
     let densenet = DenseNet.densenet121().eval()
     let x1 = Tensor.randn([1, 3, 224, 224]), x8 = Tensor.randn([8, 3, 224, 224])
