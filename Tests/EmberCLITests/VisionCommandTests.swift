@@ -64,6 +64,16 @@ func trainImageThenClassify() throws {
     #expect(top(lines[0]) == "red")
     #expect((lines[1]["error"] as? String)?.contains("corrupt.png") == true, "\(lines[1])")
     #expect(top(lines[2]) == "blue")
+
+    // Ten crops, averaged, with CAM overlays written beside.
+    let maps = dir.appendingPathComponent("maps")
+    let tencrop = try ember(["classify", "--model", "resnet18", "--weights", run.appendingPathComponent("best.safetensors").path,
+                             "--labels", run.appendingPathComponent("labels.txt").path, "--resize", "36", "--crop", "32",
+                             "--tencrop", "--cam", maps.path, "--top", "1", data.appendingPathComponent("blue/2.png").path])
+    #expect(tencrop.status == 0, "\(tencrop.stderr)")
+    #expect(tencrop.stdout.contains("blue (0)"), "\(tencrop.stdout)")
+    let overlay = try readImage(at: maps.appendingPathComponent("2.cam.png"))
+    #expect(overlay.shape == [3, 32, 32])
 }
 
 @Test("classify refuses bad arguments with a message", arguments: [
@@ -76,4 +86,44 @@ func classifyArgumentErrors(_ arguments: [String]) throws {
     let run = try ember(arguments)
     #expect(run.status != 0)
     #expect(run.stderr.contains("Error:"), "\(run.stderr)")
+}
+
+@Test("train-image reads a ChestX-ray14-style label file with split lists")
+func trainImageFromChestXrayCSV() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let data = dir.appendingPathComponent("data")
+    try drawDataset(data, perClass: 8)
+    // Red images show Effusion, blue ones Mass; every third image also shows Edema.
+    var rows = ["Image Index,Finding Labels,Patient ID"], train: [String] = [], valid: [String] = []
+    let images = dir.appendingPathComponent("images")
+    try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+    for (name, finding) in [("red", "Effusion"), ("blue", "Mass")] {
+        for i in 0..<8 {
+            let file = "\(name)_\(i).png"
+            try FileManager.default.copyItem(at: data.appendingPathComponent("\(name)/\(i).png"),
+                                             to: images.appendingPathComponent(file))
+            rows.append("\(file),\(i % 3 == 0 ? finding + "|Edema" : finding),\(i)")
+            if i < 6 { train.append(file) } else { valid.append(file) }
+        }
+    }
+    let csv = dir.appendingPathComponent("Data_Entry_2017.csv")
+    try rows.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+    try train.joined(separator: "\n").write(to: dir.appendingPathComponent("train.txt"), atomically: true, encoding: .utf8)
+    try valid.joined(separator: "\n").write(to: dir.appendingPathComponent("valid.txt"), atomically: true, encoding: .utf8)
+    let run = try ember(["train-image", "--labels", csv.path, "--images", images.path,
+                         "--train-list", dir.appendingPathComponent("train.txt").path,
+                         "--valid-list", dir.appendingPathComponent("valid.txt").path,
+                         "--model", "resnet18", "--resize", "36", "--crop", "32", "--epochs", "1", "--batch-size", "4",
+                         "--workers", "0", "--output", dir.appendingPathComponent("run").path])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = run.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains { $0.hasPrefix("epoch 1: valid loss") && $0.contains("mean AUROC") }, "\(lines)")
+    // Findings with both kinds of example get a value; the rest say why they have none.
+    for finding in ["Effusion", "Mass"] {
+        #expect(lines.contains { $0.contains(finding) && $0.contains("AUROC 0.") || $0.contains(finding) && $0.contains("AUROC 1.") })
+    }
+    #expect(lines.contains { $0.contains("Hernia") && $0.contains("n/a (one class only)") })
+    #expect(try String(contentsOf: dir.appendingPathComponent("run/labels.txt"), encoding: .utf8)
+            .split(separator: "\n").count == 14)
 }
