@@ -7,7 +7,7 @@ import EmberOptim
 
 func runTrainingCases() {
     manualSeed(0)
-    do {
+    if wanted("mlp 784-1024-1024-10 train step bs128") {
         let model = Sequential(Linear(inFeatures: 784, outFeatures: 1024), ReLU(),
                                Linear(inFeatures: 1024, outFeatures: 1024), ReLU(),
                                Linear(inFeatures: 1024, outFeatures: 10))
@@ -19,7 +19,7 @@ func runTrainingCases() {
             optimizer.step()
         }
     }
-    do {
+    if wanted("digits cnn train step bs64") {
         let model = Sequential(
             Conv2d(inChannels: 1, outChannels: 16, kernelSize: (3, 3), padding: .explicit(1, 1)), ReLU(),
             Conv2d(inChannels: 16, outChannels: 32, kernelSize: (3, 3), padding: .explicit(1, 1)), ReLU(),
@@ -34,7 +34,7 @@ func runTrainingCases() {
             optimizer.step()
         }
     }
-    do {
+    if wanted("conv2d 3x3 64->64 8x64x56x56 fwd+bwd") {
         let conv = Conv2d(inChannels: 64, outChannels: 64, kernelSize: (3, 3), padding: .explicit(1, 1))
         let x = Tensor.randn([8, 64, 56, 56]).requiresGrad_(), g = Tensor.randn([8, 64, 56, 56])
         bench("conv2d 3x3 64->64 8x64x56x56 fwd+bwd") {
@@ -42,12 +42,12 @@ func runTrainingCases() {
             conv(x).backward(g)
         }
     }
-    do {
+    if wanted("depthwise 3x3 8x144x56x56 fwd") {
         let conv = Conv2d(inChannels: 144, outChannels: 144, kernelSize: (3, 3), padding: .explicit(1, 1), groups: 144)
         let x = Tensor.randn([8, 144, 56, 56])
         bench("depthwise 3x3 8x144x56x56 fwd") { _ = GradMode.noGrad { conv(x) } }
     }
-    do {
+    if wanted("batchnorm2d+relu 8x64x112x112 fwd+bwd") {
         let bn = BatchNorm2d(64)
         let x = Tensor.randn([8, 64, 112, 112]).requiresGrad_(), g = Tensor.randn([8, 64, 112, 112])
         bench("batchnorm2d+relu 8x64x112x112 fwd+bwd") {
@@ -55,12 +55,12 @@ func runTrainingCases() {
             bn(x).relu().backward(g)
         }
     }
-    do {
+    if wanted("layernorm+gelu 64x128x768 fwd") {
         let ln = LayerNorm([768])
         let x = Tensor.randn([64, 128, 768])
         bench("layernorm+gelu 64x128x768 fwd") { _ = GradMode.noGrad { ln(x).gelu() } }
     }
-    do {
+    if wanted("sdpa 8x12x128x64 fwd+bwd") {
         let q = Tensor.randn([8, 12, 128, 64]).requiresGrad_(), k = Tensor.randn([8, 12, 128, 64]).requiresGrad_()
         let v = Tensor.randn([8, 12, 128, 64]).requiresGrad_(), g = Tensor.randn([8, 12, 128, 64])
         bench("sdpa 8x12x128x64 fwd+bwd") {

@@ -24,21 +24,30 @@ func runVisionCases() {
         print("# skipped jpeg decode+resize+normalize 600x512: no \(photo.path) (make demo)")
     }
     manualSeed(0)
-    let densenet = DenseNet.densenet121().eval()
     let x1 = Tensor.randn([1, 3, 224, 224]), x8 = Tensor.randn([8, 3, 224, 224])
-    bench("densenet121 inference bs1") { GradMode.noGrad { _ = densenet(x1) } }
-    bench("densenet121 inference bs8") { GradMode.noGrad { _ = densenet(x8) } }
-    let efficientnet = EfficientNetLite.lite0().eval()
-    bench("efficientnet-lite0 inference bs1") { GradMode.noGrad { _ = efficientnet(x1) } }
-    let resnet = ResNet.resnet50().eval()
-    bench("resnet50 inference bs1") { GradMode.noGrad { _ = resnet(x1) } }
-
-    let trained = DenseNet.densenet121().train()
-    let optimizer = Adam(trained.parameters(), lr: 1e-4)
-    let y = Tensor.randint(high: 1000, [8])
-    bench("densenet121 train step bs8") {
-        optimizer.zeroGrad()
-        Functional.crossEntropy(trained(x8), y).backward()
-        optimizer.step()
+    // Each model is built only when one of its cases runs: random init of
+    // DenseNet and ResNet-50 takes longer than the cases themselves.
+    if wanted("densenet121 inference bs1", "densenet121 inference bs8") {
+        let densenet = DenseNet.densenet121().eval()
+        bench("densenet121 inference bs1") { GradMode.noGrad { _ = densenet(x1) } }
+        bench("densenet121 inference bs8") { GradMode.noGrad { _ = densenet(x8) } }
+    }
+    if wanted("efficientnet-lite0 inference bs1") {
+        let efficientnet = EfficientNetLite.lite0().eval()
+        bench("efficientnet-lite0 inference bs1") { GradMode.noGrad { _ = efficientnet(x1) } }
+    }
+    if wanted("resnet50 inference bs1") {
+        let resnet = ResNet.resnet50().eval()
+        bench("resnet50 inference bs1") { GradMode.noGrad { _ = resnet(x1) } }
+    }
+    if wanted("densenet121 train step bs8") {
+        let trained = DenseNet.densenet121().train()
+        let optimizer = Adam(trained.parameters(), lr: 1e-4)
+        let y = Tensor.randint(high: 1000, [8])
+        bench("densenet121 train step bs8") {
+            optimizer.zeroGrad()
+            Functional.crossEntropy(trained(x8), y).backward()
+            optimizer.step()
+        }
     }
 }

@@ -19,6 +19,12 @@ func parseArguments() -> (threads: Int, filter: String?) {
 let options = parseArguments()
 setNumThreads(options.threads)
 
+/// Whether any of `names` passes the filter: cases build their inputs only then.
+func wanted(_ names: String...) -> Bool {
+    guard let filter = options.filter else { return true }
+    return names.contains { $0.contains(filter) }
+}
+
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
 
 /// Times `body` after a warm-up; repeats until ~1 s or 50 runs, at least 5.
@@ -40,15 +46,15 @@ func bench(_ name: String, rate: (Double, String)? = nil, _ body: () -> Void) {
 }
 
 manualSeed(0)
-for n in [512, 1024, 2048] {
+for n in [512, 1024, 2048] where wanted("matmul \(n)") {
     let a = Tensor.randn([n, n]), b = Tensor.randn([n, n])
     bench("matmul \(n)", rate: (2 * Double(n * n * n) / 1e9, "GFLOP/s")) { _ = a.matmul(b) }
 }
-do {
+if wanted("bmm 32x128x64x128") {
     let a = Tensor.randn([32, 128, 64]), b = Tensor.randn([32, 64, 128])
     bench("bmm 32x128x64x128", rate: (2 * 32 * 128 * 64 * 128 / 1e9, "GFLOP/s")) { _ = a.bmm(b) }
 }
-do {
+if wanted("add 16M", "mul 16M", "gelu 16M") {
     let n = 16 * 1024 * 1024
     let x = Tensor.randn([n]), y = Tensor.randn([n])
     let bytes3 = Double(3 * 4 * n) / 1e9, bytes2 = Double(2 * 4 * n) / 1e9
@@ -56,7 +62,8 @@ do {
     bench("mul 16M", rate: (bytes3, "GB/s")) { _ = x * y }
     bench("gelu 16M", rate: (bytes2, "GB/s")) { _ = x.gelu() }
 }
-do {
+if wanted("broadcast add 4096x4096+4096", "sum last dim 4096x4096", "softmax last dim 4096x4096",
+          "transpose contiguous 4096x4096") {
     let m = Tensor.randn([4096, 4096]), v = Tensor.randn([4096])
     let bytes = Double(4096 * 4096 * 4) / 1e9
     bench("broadcast add 4096x4096+4096", rate: (2 * bytes, "GB/s")) { _ = m + v }
@@ -73,7 +80,7 @@ runVisionCases()
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).
 // Last, because OpenBLAS's idle threads spin for a while after each call.
 openblas_set_num_threads(Int32(options.threads))
-for n in [512, 1024, 2048] {
+for n in [512, 1024, 2048] where wanted("openblas sgemm \(n)") {
     let a = Tensor.randn([n, n]), b = Tensor.randn([n, n]), c = Tensor.zeros([n, n])
     bench("openblas sgemm \(n)", rate: (2 * Double(n * n * n) / 1e9, "GFLOP/s")) {
         a.withUnsafeBufferPointer(as: Float.self) { pa in
