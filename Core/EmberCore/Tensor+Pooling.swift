@@ -11,6 +11,11 @@ extension Tensor {
         let type = dtype.computeType
         let x = GradMode.noGrad { to(type).contiguous() }
         let out = Tensor(uninitializedShape: outShape, dtype: type)
+        // Argmax positions are only for backward; inference skips writing them.
+        guard GradMode.enabled && requiresGrad else {
+            maxPool2dForward(type: type, planes: planes, window, x.rawPointer, out.rawPointer, indices: nil)
+            return GradMode.noGrad { out.to(dtype) }
+        }
         let indices = Tensor(uninitializedShape: [planes, window.outH * window.outW], dtype: .int64)
         maxPool2dForward(type: type, planes: planes, window, x.rawPointer, out.rawPointer, indices: indices.pointer(Int64.self))
         let inputShape = shape

@@ -116,31 +116,41 @@ package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: Unsa
 }
 
 func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, _ x: UnsafeRawPointer,
-                                         _ y: UnsafeMutableRawPointer, _ indices: UnsafeMutablePointer<Int64>) {
+                                         _ y: UnsafeMutableRawPointer, _ indices: UnsafeMutablePointer<Int64>?) {
     let src = x.assumingMemoryBound(to: T.self), dst = y.assumingMemoryBound(to: T.self)
+    /// The kernel taps `lo..<hi` that land inside `0..<size` from `start`.
+    @inline(__always) func taps(_ start: Int, _ k: Int, _ d: Int, _ size: Int) -> (Int, Int) {
+        let lo = start >= 0 ? 0 : (-start + d - 1) / d
+        let hi = Swift.min(k, start >= size ? 0 : (size - start + d - 1) / d)
+        return (lo, Swift.max(lo, hi))
+    }
     Parallel.forRange(planes, grain: Swift.max(1, 16384 / Swift.max(w.outH * w.outW, 1))) { range in
         for p in range {
             let plane = src + p * w.inH * w.inW
             for oh in 0..<w.outH {
+                let h0 = oh * w.sh - w.ph
+                let (kiLo, kiHi) = taps(h0, w.kh, w.dh, w.inH)
                 for ow in 0..<w.outW {
+                    let w0 = ow * w.sw - w.pw
+                    let (kjLo, kjHi) = taps(w0, w.kw, w.dw, w.inW)
+                    // Bounds come from the tap ranges, so the scan has no
+                    // per-element checks; a NaN wins and ends its row.
                     var best = -T.infinity, bestIndex = -1
-                    for ki in 0..<w.kh {
-                        let ih = oh * w.sh - w.ph + ki * w.dh
-                        if ih < 0 || ih >= w.inH { continue }
-                        for kj in 0..<w.kw {
-                            let iw = ow * w.sw - w.pw + kj * w.dw
-                            if iw < 0 || iw >= w.inW { continue }
-                            let v = plane[ih * w.inW + iw]
+                    for ki in kiLo..<kiHi {
+                        let row = (h0 + ki * w.dh) * w.inW
+                        for kj in kjLo..<kjHi {
+                            let i = row + w0 + kj * w.dw
+                            let v = plane[i]
                             if v > best || v.isNaN || bestIndex < 0 {
                                 best = v
-                                bestIndex = ih * w.inW + iw
+                                bestIndex = i
                                 if v.isNaN { break }
                             }
                         }
                     }
                     let o = (p * w.outH + oh) * w.outW + ow
                     dst[o] = best
-                    indices[o] = Int64(bestIndex)
+                    indices?[o] = Int64(bestIndex)
                 }
             }
         }
@@ -149,7 +159,7 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
 
 /// Max pooling over `planes` planes; `indices` get the flat position of each max within its plane.
 package func maxPool2dForward(type: DType, planes: Int, _ window: Window2D, _ x: UnsafeRawPointer,
-                              _ y: UnsafeMutableRawPointer, indices: UnsafeMutablePointer<Int64>) {
+                              _ y: UnsafeMutableRawPointer, indices: UnsafeMutablePointer<Int64>?) {
     switch type {
     case .float32: maxPoolTyped(Float.self, planes: planes, window, x, y, indices)
     case .float64: maxPoolTyped(Double.self, planes: planes, window, x, y, indices)
