@@ -67,7 +67,8 @@ fixtures:
 # AddressSanitizer in their own scratch path and run one after another for
 # FUZZ_SECONDS each, from corpora seeded with the committed fixtures. Any
 # crash, sanitizer report, slow input (over 10 s) or OOM stops with a failure;
-# the input is saved under $(FUZZ_DIR)/artifacts.
+# the input is saved under $(FUZZ_DIR)/artifacts. Swift's backtracer is off:
+# libFuzzer prints the stack, and the backtracer can hang under ASan.
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := .build-fuzz
 FUZZ_TARGETS := FuzzSafeTensors FuzzUnpickler FuzzTorchZip FuzzTorchCheckpoint
@@ -91,7 +92,7 @@ fuzz: setup
 	@for t in $(FUZZ_TARGETS); do \
 	  case $$t in FuzzUnpickler) len=262144;; *) len=1048576;; esac; \
 	  echo "== $$t: $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_DIR)/release/$$t $(FUZZ_DIR)/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/$$t $(FUZZ_DIR)/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
 	    -rss_limit_mb=2048 -timeout=10 -max_len=$$len -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || exit 1; \
 	done

@@ -16,20 +16,20 @@ let fullReadLimit = 1 << 16
 public func touch(_ tensor: Tensor) -> Double {
     var count = 1
     for size in tensor.shape {
-        precondition(size >= 0, "negative size in shape \(tensor.shape)")
+        check(size >= 0, "negative size in shape \(tensor.shape)")
         let (product, overflow) = count.multipliedReportingOverflow(by: size)
-        precondition(!overflow, "shape \(tensor.shape) has more elements than Int holds")
+        check(!overflow, "shape \(tensor.shape) has more elements than Int holds")
         count = product
     }
     guard count > 0 else { return 0 }
     var (low, high) = (tensor.storageOffset, tensor.storageOffset)
     for (size, stride) in zip(tensor.shape, tensor.strides) {
         let (span, overflow) = (size - 1).multipliedReportingOverflow(by: stride)
-        precondition(!overflow, "size \(tensor.shape) stride \(tensor.strides) overflow")
+        check(!overflow, "size \(tensor.shape) stride \(tensor.strides) overflow")
         if span < 0 { low += span } else { high += span }
     }
     let itemSize = tensor.dtype.itemSize
-    precondition(low >= 0 && high < tensor.storage.byteCount / itemSize,
+    check(low >= 0 && high < tensor.storage.byteCount / itemSize,
                  "view [\(low), \(high)] of \(tensor.dtype) outside a storage of \(tensor.storage.byteCount) bytes")
     let base = UnsafeRawPointer(tensor.storage.data)
     var sum = 0.0
@@ -56,4 +56,10 @@ public func touch(_ value: TorchValue) -> Double {
 @inline(never)
 public func blackHole<T>(_ value: T) {
     withExtendedLifetime(value) {}
+}
+
+/// Stops the run with `message` when `condition` fails: unlike
+/// `precondition`, `fatalError` keeps its message in optimized builds.
+public func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError("fuzz finding: " + message()) }
 }

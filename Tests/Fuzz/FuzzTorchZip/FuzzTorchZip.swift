@@ -13,10 +13,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for name in archive.entryNames where name.hasPrefix(prefix) {
         let relative = String(name.dropFirst(prefix.count))
         guard let record = try? archive.record(named: relative) else {
-            preconditionFailure("listed entry \(name) has no record")
+            fatalError("fuzz finding: listed entry \(name) has no record")
         }
         // The mapping is not instrumented: check the range against the file explicitly.
-        precondition(record.range.lowerBound >= 0 && record.range.upperBound <= size,
+        check(record.range.lowerBound >= 0 && record.range.upperBound <= size,
                      "record \(name) at \(record.range) outside a file of \(size) bytes")
         guard let bytes = try? archive.bytes(named: relative) else { continue }
         blackHole(bytes.reduce(0) { $0 &+ Int($1) })

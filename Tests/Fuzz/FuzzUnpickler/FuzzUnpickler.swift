@@ -14,7 +14,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var reader = Unpickler(bytes, source: "fuzz.pkl", startingAt: offset)
         guard let value = try? reader.load() else { break }
         blackHole(value)
-        precondition(reader.offset > offset, "load() returned without consuming bytes")
+        check(reader.offset > offset, "load() returned without consuming bytes")
         offset = reader.offset
     }
     return 0
