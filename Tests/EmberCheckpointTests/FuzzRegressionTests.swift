@@ -33,3 +33,27 @@ private func loadError(_ bytes: [UInt8]) throws -> TorchCheckpointError? {
     #expect(reason.contains("more elements than Int holds"))
 }
 
+/// A tuple, then `levels` times a pair of the memo's latest tuple: 5 bytes a
+/// level, and a frozen tree of 2^(levels + 1) - 1 values.
+private func pairsOfPairs(_ levels: Int) -> [UInt8] {
+    var bytes: [UInt8] = [0x80, 0x02, 0x29, 0x71, 0]                        // PROTO 2, EMPTY_TUPLE, BINPUT 0
+    for k in 1...levels { bytes += [0x68, UInt8(k - 1), 0x86, 0x71, UInt8(k)] } // BINGET, TUPLE2, BINPUT
+    return bytes + [0x2E]                                                     // STOP
+}
+
+/// 206 bytes that froze into 2⁴¹ values: the unpickler ran until killed.
+@Test func sharedSubtreesCannotRepeatExponentially() throws {
+    let error = #expect(throws: PickleError.self) {
+        var reader = Unpickler(pairsOfPairs(40), source: "pairs.pkl")
+        _ = try reader.load()
+    }
+    guard case .limitExceeded(_, _, let reason) = error else { Issue.record("\(String(describing: error))"); return }
+    #expect(reason.contains("repeated"))
+}
+
+/// Sharing within the budget still loads, every repeat expanded.
+@Test func sharedSubtreesWithinTheBudgetLoad() throws {
+    var reader = Unpickler(pairsOfPairs(12), source: "pairs.pkl")
+    func count(_ v: PickleValue) -> Int { if case .tuple(let items) = v { 1 + items.map(count).reduce(0, +) } else { 1 } }
+    #expect(count(try reader.load()) == (1 << 13) - 1)
+}
