@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev pkg-config
 
-.PHONY: setup build test bench demo tour digits regression fixtures clean
+.PHONY: setup build test bench demo tour digits regression fixtures fuzz clean
 
 CACHE ?= $(HOME)/.cache/ember
 
@@ -93,5 +93,39 @@ fixtures:
 	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter TorchCheckpointSaving
 	cd Tests/Fixtures/Scripts && python3 check_ember_pth.py
 
+# libFuzzer targets for the checkpoint parsers (Tests/Fuzz), built with
+# AddressSanitizer in their own scratch path and run one after another for
+# FUZZ_SECONDS each, from corpora seeded with the committed fixtures. Any
+# crash, sanitizer report, slow input (over 10 s) or OOM stops with a failure;
+# the input is saved under $(FUZZ_DIR)/artifacts. Swift's backtracer is off:
+# libFuzzer prints the stack, and the backtracer can hang under ASan.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := .build-fuzz
+FUZZ_TARGETS := FuzzSafeTensors FuzzUnpickler FuzzTorchZip FuzzTorchCheckpoint
+FIXTURES := Tests/Fixtures/checkpoint
+
+fuzz: setup
+	@for t in $(FUZZ_TARGETS); do \
+	  EMBER_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_DIR) --product $$t \
+	    -Xswiftc -sanitize=fuzzer,address || exit 1; \
+	done
+	mkdir -p $(addprefix $(FUZZ_DIR)/corpus/,$(FUZZ_TARGETS)) $(FUZZ_DIR)/artifacts
+	cp $(FIXTURES)/*.safetensors $(FUZZ_DIR)/corpus/FuzzSafeTensors/
+	cp $(FIXTURES)/pth/*.pt $(FIXTURES)/pth/*.pth.tar $(FUZZ_DIR)/corpus/FuzzTorchCheckpoint/
+	cp $(FIXTURES)/pth/*_legacy.pt $(FIXTURES)/pth/*_legacy.pth.tar $(FUZZ_DIR)/corpus/FuzzUnpickler/
+	for f in $(filter-out %_legacy.pt %_legacy.pth.tar,$(wildcard $(FIXTURES)/pth/*.pt $(FIXTURES)/pth/*.pth.tar)); do \
+	  cp $$f $(FUZZ_DIR)/corpus/FuzzTorchZip/ || exit 1; \
+	  python3 -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
+	    sys.stdout.buffer.write(z.read(next(n for n in z.namelist() if n.endswith('/data.pkl'))))" \
+	    $$f > $(FUZZ_DIR)/corpus/FuzzUnpickler/$$(basename $$f).pkl || exit 1; \
+	done
+	@for t in $(FUZZ_TARGETS); do \
+	  case $$t in FuzzUnpickler) len=262144;; *) len=1048576;; esac; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/$$t $(FUZZ_DIR)/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -timeout=10 -max_len=$$len -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- || exit 1; \
+	done
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

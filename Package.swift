@@ -182,3 +182,25 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: - Fuzzing (only with EMBER_FUZZ=1)
+// libFuzzer targets for the checkpoint parsers, built and run by `make fuzz`
+// with -sanitize=fuzzer,address for every module. They are declared only on
+// demand: plain `swift build` and `swift test` never see them, and their
+// sources need a sanitizer build (libFuzzer supplies `main`).
+if Context.environment["EMBER_FUZZ"] == "1" {
+    package.targets.append(.target(
+        name: "FuzzSupport",
+        dependencies: ["EmberCore", "EmberCheckpoint"],
+        path: "Tests/Fuzz/FuzzSupport"
+    ))
+    for name in ["FuzzSafeTensors", "FuzzUnpickler", "FuzzTorchZip", "FuzzTorchCheckpoint"] {
+        package.targets.append(.executableTarget(
+            name: name,
+            dependencies: ["EmberCheckpoint", "FuzzSupport"],
+            path: "Tests/Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -123,6 +123,16 @@ struct Rebuilder {
         guard shape.count == strides.count else {
             throw TorchCheckpointError.malformedTensor(path: path, reason: "size \(shape) and stride \(strides) differ in rank")
         }
+        // A tensor's element count is the product of its sizes; like torch, refuse sizes whose product
+        // overflows (even with a zero size later on), or every use of the tensor would trap.
+        var elementCount = 1
+        for size in shape {
+            let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw TorchCheckpointError.malformedTensor(path: path, reason: "size \(shape) has more elements than Int holds")
+            }
+            elementCount = product
+        }
         let (numel, offset) = (Int(numel64), Int(offset64))
         let (byteCount, overflow) = numel.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow else { throw TorchCheckpointError.outOfBounds(path: path, storage: key, reason: "\(numel) elements overflow") }

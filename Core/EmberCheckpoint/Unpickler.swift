@@ -37,6 +37,11 @@ public struct Unpickler {
 
     /// The deepest container nesting accepted (guards the stack and recursion).
     public static let maxDepth = 512
+    /// The frozen tree holds at most this many values per pickle byte (and
+    /// at least 64Ki, at most 16Mi): through the memo a 2-byte BINGET repeats
+    /// a whole subtree, so a 206-byte pickle of pairs of pairs would freeze
+    /// into 2⁴¹ values. Real checkpoints repeat only small subtrees.
+    public static let maxValuesPerByte = 256
 
     let bytes: [UInt8]
     let source: String
@@ -95,6 +100,7 @@ public struct Unpickler {
 
     /// Runs the pickle to its STOP and returns the object it built.
     public mutating func load() throws -> PickleValue {
+        let start = position
         var stack: [PickleObject] = []
         var marks: [Int] = []
         var memo: [UInt64: PickleObject] = [:]
@@ -136,7 +142,8 @@ public struct Unpickler {
             case 0x95: _ = try take(8, at: at)                                    // FRAME: a length hint only
             case 0x2E:                                                             // STOP
                 guard stack.count == 1, marks.isEmpty else { throw fail("STOP with \(stack.count) objects on the stack", at: at) }
-                return try stack[0].value(depth: 0, source: source, offset: at)
+                var budget = Swift.min(1 << 24, Swift.max(1 << 16, Self.maxValuesPerByte * (position - start)))
+                return try stack[0].value(depth: 0, budget: &budget, source: source, offset: at)
             case 0x4E: try push(.init(.none), at)                                  // NONE
             case 0x88: try push(.init(.bool(true)), at)                            // NEWTRUE
             case 0x89: try push(.init(.bool(false)), at)                           // NEWFALSE
@@ -300,12 +307,17 @@ final class PickleObject {
     var isOrderedDict: Bool { if case .dict(true) = kind { true } else { false } }
 
     /// The frozen tree. Depth-limited, so a list that contains itself (legal
-    /// in a pickle, through the memo) is an error rather than endless recursion.
-    func value(depth: Int, source: String, offset: Int) throws -> PickleValue {
+    /// in a pickle, through the memo) is an error rather than endless recursion;
+    /// `budget` values at most, so a memo-shared subtree cannot repeat exponentially.
+    func value(depth: Int, budget: inout Int, source: String, offset: Int) throws -> PickleValue {
         guard depth < Unpickler.maxDepth else {
             throw PickleError.limitExceeded(source: source, offset: offset, reason: "objects nested deeper than \(Unpickler.maxDepth) (or a cycle)")
         }
-        func child(_ o: PickleObject) throws -> PickleValue { try o.value(depth: depth + 1, source: source, offset: offset) }
+        budget -= 1
+        guard budget >= 0 else {
+            throw PickleError.limitExceeded(source: source, offset: offset, reason: "shared objects repeated into too many values for the pickle's size")
+        }
+        func child(_ o: PickleObject) throws -> PickleValue { try o.value(depth: depth + 1, budget: &budget, source: source, offset: offset) }
         func frozen(_ pairs: [(PickleObject, PickleObject)]) throws -> [PickleItem] {
             // A repeated key replaces the earlier value in place, as in a Python dict.
             var out: [PickleItem] = []
