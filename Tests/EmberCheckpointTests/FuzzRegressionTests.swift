@@ -7,7 +7,6 @@ import EmberTestSupport
 import Foundation
 import Testing
 
-private let pth = FixtureLoader.directory.appendingPathComponent("checkpoint/pth")
 
 /// Loads `bytes` from a temporary file and returns the error it throws.
 private func loadError(_ bytes: [UInt8]) throws -> TorchCheckpointError? {
