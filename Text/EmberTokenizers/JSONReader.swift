@@ -1,0 +1,88 @@
+// Typed access to a parsed tokenizer.json: every accessor knows the file and
+// the dotted field path, so a wrong or missing value becomes a
+// TokenizerError that names both instead of a crash.
+
+import Foundation
+
+/// A JSON value from JSONSerialization, with where it came from.
+struct JSONValue {
+    let file: String
+    let field: String
+    let raw: Any?
+
+    var isNull: Bool { raw == nil || raw is NSNull }
+
+    func child(_ key: String) -> JSONValue {
+        let dict = raw as? [String: Any]
+        return JSONValue(file: file, field: field.isEmpty ? key : "\(field).\(key)", raw: dict?[key])
+    }
+
+    subscript(_ key: String) -> JSONValue { child(key) }
+
+    func object() throws(TokenizerError) -> [String: Any] {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let o = raw as? [String: Any] else { throw .invalidField(path: file, field: field, expected: "an object") }
+        return o
+    }
+
+    func array() throws(TokenizerError) -> [JSONValue] {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let a = raw as? [Any] else { throw .invalidField(path: file, field: field, expected: "an array") }
+        return a.enumerated().map { JSONValue(file: file, field: "\(field)[\($0.offset)]", raw: $0.element) }
+    }
+
+    func string() throws(TokenizerError) -> String {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let s = raw as? String else { throw .invalidField(path: file, field: field, expected: "a string") }
+        return s
+    }
+
+    func int() throws(TokenizerError) -> Int {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let n = raw as? NSNumber, !Self.isBool(n), let i = Int(exactly: n.doubleValue) else {
+            throw .invalidField(path: file, field: field, expected: "an integer")
+        }
+        return i
+    }
+
+    func bool() throws(TokenizerError) -> Bool {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let n = raw as? NSNumber, Self.isBool(n) else {
+            throw .invalidField(path: file, field: field, expected: "true or false")
+        }
+        return n.boolValue
+    }
+
+    // Absent or null → the default, else the value must have the right kind.
+    func string(default d: String) throws(TokenizerError) -> String { isNull ? d : try string() }
+    func int(default d: Int) throws(TokenizerError) -> Int { isNull ? d : try int() }
+    func bool(default d: Bool) throws(TokenizerError) -> Bool { isNull ? d : try bool() }
+    func optionalInt() throws(TokenizerError) -> Int? { isNull ? nil : try int() }
+    func optionalBool() throws(TokenizerError) -> Bool? { isNull ? nil : try bool() }
+
+    /// A component's `type` tag.
+    func type() throws(TokenizerError) -> String { try self["type"].string() }
+
+    /// JSONSerialization gives booleans as NSNumbers; on Linux their
+    /// objCType is "c", on Darwin they are the CFBoolean singletons.
+    static func isBool(_ n: NSNumber) -> Bool {
+        #if canImport(Darwin)
+        return CFGetTypeID(n) == CFBooleanGetTypeID()
+        #else
+        return String(cString: n.objCType) == "c"
+        #endif
+    }
+
+    /// Parses a whole file's data.
+    static func parse(_ data: Data, file: String) throws(TokenizerError) -> JSONValue {
+        do {
+            let root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            guard root is [String: Any] else { throw TokenizerError.malformedFile(path: file, reason: "the top level is not a JSON object") }
+            return JSONValue(file: file, field: "", raw: root)
+        } catch let e as TokenizerError {
+            throw e
+        } catch {
+            throw .malformedFile(path: file, reason: "invalid JSON (\(error.localizedDescription))")
+        }
+    }
+}
