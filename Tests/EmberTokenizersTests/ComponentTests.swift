@@ -50,6 +50,10 @@ import Testing
         let wp = WordPiece(vocab: ["[UNK]": 0, "un": 1, "##aff": 2, "##able": 3, "a": 4, "##a": 5], maxInputCharsPerWord: 5)
         #expect(try wp.tokenize(Array("unaffable".unicodeScalars)).map(\.value) == ["[UNK]"])
         let wide = WordPiece(vocab: wp.vocab)
+        // Canonically equivalent spellings are different tokens.
+        let accents = WordPiece(tokens: ["[UNK]", "\u{E9}", "e", "##\u{301}"])
+        #expect(try accents.tokenize(Array("e\u{301}".unicodeScalars)).map(\.id) == [2, 3])
+        #expect(try accents.tokenize(Array("\u{E9}".unicodeScalars)).map(\.id) == [1])
         #expect(try wide.tokenize(Array("unaffable".unicodeScalars)).map(\.offsets) == [0..<2, 2..<5, 5..<9])
         #expect(try wide.tokenize(Array("unaffablex".unicodeScalars)).map(\.value) == ["[UNK]"])
         #expect(try wide.tokenize(Array("aaa".unicodeScalars)).map(\.id) == [4, 5, 5])
@@ -58,7 +62,8 @@ import Testing
     @Test func wordPieceDecoderCleanup() {
         let d = WordPieceDecoder()
         #expect(d.decode(["hello", ",", "world", "!", "don", "'", "t", "un", "##aff", "##able"]) == "hello, world! don ' t unaffable")
-        #expect(d.decode(["i", "do", "not", "know", "it", "'s"]) == "i don't know it's")
+        // Cleanup runs per token, so " do not" across two tokens stays.
+        #expect(d.decode(["i", "do", "not", "know", "it", "'s", "you", "'re"]) == "i do not know it's you're")
         #expect(WordPieceDecoder(cleanup: false).decode(["a", ".", "##b"]) == "a .b")
     }
 
@@ -75,5 +80,15 @@ import Testing
         #expect(e.offsets == [0..<0, 0..<5, 5..<6, 6..<7, 8..<14, 14..<15, 0..<0])
         #expect(tok.decode(e.ids) == "hellos,")
         #expect(tok.tokenToId("[PAD]") == 0 && tok.idToToken(5) == "hello")
+    }
+
+    /// Foundation drops a raw U+FEFF at the start of a JSON string; the
+    /// loader works around it (a BOM before the whole file is still skipped).
+    @Test func byteOrderMarksInJSON() throws {
+        let json = "\u{FEFF}{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"\u{FEFF}\": 1, \"a\u{FEFF}\": 2}}}"
+        let tok = try Tokenizer(json: Data(json.utf8))
+        #expect(tok.idToToken(1) == "\u{FEFF}")
+        #expect(tok.tokenToId("a\u{FEFF}") == 2)
+        #expect(try tok.encode("\u{FEFF}").ids == [1])
     }
 }

@@ -66,17 +66,17 @@ struct PatternMatcher: Sendable {
 /// The added tokens of a tokenizer and their two matchers.
 struct AddedVocabulary: Sendable {
     let tokens: [AddedToken]
-    let byContent: [String: Int]
+    let byContent: [VocabKey: Int]
     let byId: [Int: Int]
     let rawMatcher: PatternMatcher
     let normalizedMatcher: PatternMatcher
 
     init(_ tokens: [AddedToken], normalizer: (any Normalizer)?) {
         self.tokens = tokens
-        var byContent: [String: Int] = [:], byId: [Int: Int] = [:]
+        var byContent: [VocabKey: Int] = [:], byId: [Int: Int] = [:]
         var raw: [(String, Int)] = [], norm: [(String, Int)] = []
         for (i, t) in tokens.enumerated() {
-            byContent[t.content] = t.id
+            byContent[VocabKey(t.content)] = t.id
             byId[t.id] = i
             if t.normalized {
                 // Matched against normalized text, so the pattern is the

@@ -52,7 +52,9 @@ public struct BertNormalizer: Normalizer {
         }
         if stripAccents ?? lowercase {
             UnicodeNormalizer(.nfd).normalize(&text)
-            StripAccentsNormalizer().normalize(&text)
+            // Nonspacing marks only (`is_mark_nonspacing`), unlike the
+            // StripAccents normalizer.
+            text.filter { $0.properties.generalCategory != .nonspacingMark }
         }
         if lowercase {
             Lowercase().normalize(&text)

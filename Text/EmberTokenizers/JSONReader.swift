@@ -73,10 +73,38 @@ struct JSONValue {
         #endif
     }
 
+    /// Foundation's JSONSerialization (Swift 6.3.1, Linux) drops a raw U+FEFF
+    /// at the start of a string value, turning the token "\u{FEFF}" into "".
+    /// Every raw U+FEFF after the first byte is rewritten as the escape
+    /// `\ufeff`, which it decodes correctly; one at the very start of the file
+    /// is a byte order mark and is removed. Outside strings U+FEFF is invalid
+    /// JSON either way.
+    static func escapingBOMs(_ data: Data) -> Data {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        var bytes = [UInt8](data)
+        if bytes.starts(with: bom) { bytes.removeFirst(3) }
+        guard bytes.count >= 3, bytes.indices.dropLast(2).contains(where: { bytes[$0] == 0xEF && bytes[$0 + 1] == 0xBB && bytes[$0 + 2] == 0xBF }) else {
+            return Data(bytes)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var i = 0
+        while i < bytes.count {
+            if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                out += Array("\\ufeff".utf8)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return Data(out)
+    }
+
     /// Parses a whole file's data.
     static func parse(_ data: Data, file: String) throws(TokenizerError) -> JSONValue {
         do {
-            let root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            let root = try JSONSerialization.jsonObject(with: escapingBOMs(data), options: [.fragmentsAllowed])
             guard root is [String: Any] else { throw TokenizerError.malformedFile(path: file, reason: "the top level is not a JSON object") }
             return JSONValue(file: file, field: "", raw: root)
         } catch let e as TokenizerError {

@@ -61,8 +61,9 @@ public struct Lowercase: Normalizer {
     }
 }
 
-/// Removes nonspacing marks (category Mn). Apply after NFD to strip accents,
-/// as HF expects (`StripAccents` alone does not decompose).
+/// HF's `StripAccents` normalizer: removes every combining mark (Mn, Mc and
+/// Me, `is_combining_mark`), so Devanagari vowel signs go too. Apply after
+/// NFD; it does not decompose. (BertNormalizer strips Mn only.)
 ///
 /// ```swift
 /// SequenceNormalizer([UnicodeNormalizer.nfd, StripAccentsNormalizer()]).normalize("naïve")   // "naive"
@@ -70,7 +71,12 @@ public struct Lowercase: Normalizer {
 public struct StripAccentsNormalizer: Normalizer {
     public init() {}
     public func normalize(_ text: inout NormalizedString) {
-        text.filter { $0.properties.generalCategory != .nonspacingMark }
+        text.filter { c in
+            switch c.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return false
+            default: return true
+            }
+        }
     }
 }
 
@@ -112,14 +118,16 @@ public struct UnicodeNormalizer: Normalizer {
                 dest.append((input.first!, 0))
                 continue
             }
-            let str = String(ch)
-            let out: String = switch form {
+            // A leading space shields the cluster: Foundation drops a leading
+            // U+FEFF as a byte order mark, and nothing composes with a space.
+            let str = " " + String(ch)
+            let shielded: String = switch form {
             case .nfc: str.precomposedStringWithCanonicalMapping
             case .nfd: str.decomposedStringWithCanonicalMapping
             case .nfkc: str.precomposedStringWithCompatibilityMapping
             case .nfkd: str.decomposedStringWithCompatibilityMapping
             }
-            let outScalars = Array(out.unicodeScalars)
+            let outScalars = Array(shielded.unicodeScalars.dropFirst())
             let m = input.count, k = outScalars.count
             for (i, c) in outScalars.enumerated() {
                 if i >= m { dest.append((c, 1)) }

@@ -52,18 +52,18 @@ extension Tokenizer {
     /// let tok = try Tokenizer.bert(vocab: URL(fileURLWithPath: "vocab.txt"))
     /// ```
     public static func bert(vocab url: URL, lowercase: Bool = true) throws(TokenizerError) -> Tokenizer {
-        let vocab = try WordPiece.readVocab(url)
+        let model = WordPiece(tokens: try WordPiece.readVocab(url))
         func id(_ t: String) throws(TokenizerError) -> Int {
-            guard let i = vocab[t] else { throw .unknownToken(t, role: "BERT special token in \(url.path)") }
+            guard let i = model.tokenToId(t) else { throw .unknownToken(t, role: "BERT special token in \(url.path)") }
             return i
         }
-        let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].filter { vocab[$0] != nil }
+        let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].filter { model.tokenToId($0) != nil }
         return Tokenizer(
-            model: WordPiece(vocab: vocab), normalizer: BertNormalizer(lowercase: lowercase),
+            model: model, normalizer: BertNormalizer(lowercase: lowercase),
             preTokenizer: BertPreTokenizer(),
             postProcessor: BertProcessing(sep: ("[SEP]", try id("[SEP]")), cls: ("[CLS]", try id("[CLS]"))),
             decoder: WordPieceDecoder(),
-            addedTokens: specials.map { AddedToken(id: vocab[$0]!, content: $0, special: true) })
+            addedTokens: specials.map { AddedToken(id: model.tokenToId($0)!, content: $0, special: true) })
     }
 
     static func loadModel(_ v: JSONValue) throws(TokenizerError) -> any TokenizerModel {

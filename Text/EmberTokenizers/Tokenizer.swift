@@ -52,7 +52,7 @@ public struct Tokenizer: Sendable {
     /// tok.tokenToId("[SEP]")   // 102
     /// ```
     public func tokenToId(_ token: String) -> Int? {
-        addedVocabulary.byContent[token] ?? model.tokenToId(token)
+        addedVocabulary.byContent[VocabKey(token)] ?? model.tokenToId(token)
     }
 
     /// The token of an id: added tokens first, then the model's vocabulary.
@@ -162,22 +162,21 @@ public struct Tokenizer: Sendable {
     /// One sequence through added tokens, normalizer, pre-tokenizer and
     /// model, with offsets mapped back to the original scalars.
     func encodeSequence(_ text: String, typeId: Int) throws(TokenizerError) -> Encoding {
-        var e = Encoding()
+        var tokens: [Token] = []
         for (piece, added) in addedVocabulary.extractAndNormalize(text, normalizer: normalizer) {
-            if let added {
-                var t = added
+            if var t = added {
                 t.offsets = piece.originalRange(of: 0..<piece.scalars.count)
-                e.append(Encoding(tokens: [t], typeId: typeId))
+                tokens.append(t)
                 continue
             }
             let words = preTokenizer?.preTokenize([piece]) ?? [piece]
             for word in words {
                 for var t in try model.tokenize(word.scalars) {
                     t.offsets = word.originalRange(of: t.offsets)
-                    e.append(Encoding(tokens: [t], typeId: typeId))
+                    tokens.append(t)
                 }
             }
         }
-        return e
+        return Encoding(tokens: tokens, typeId: typeId)
     }
 }

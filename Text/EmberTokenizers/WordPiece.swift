@@ -45,7 +45,8 @@ public protocol TokenizerModel: Sendable {
 /// try wp.tokenize(Array("unaffable".unicodeScalars)).map(\.value)   // ["un", "##aff", "##able"]
 /// ```
 public struct WordPiece: TokenizerModel {
-    public let vocab: [String: Int]
+    /// Keys compare by scalars: "é" and "e\u{301}" are different tokens.
+    let vocabByKey: [VocabKey: Int]
     public let unkToken: String
     public let continuingSubwordPrefix: String
     public let maxInputCharsPerWord: Int
@@ -58,22 +59,46 @@ public struct WordPiece: TokenizerModel {
     /// ```
     public init(vocab: [String: Int], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
                 maxInputCharsPerWord: Int = 100) {
-        self.vocab = vocab
+        var byKey: [VocabKey: Int] = [:]
+        byKey.reserveCapacity(vocab.count)
+        for (k, v) in vocab { byKey[VocabKey(k)] = v }
+        self.init(byKey: byKey, unkToken: unkToken, continuingSubwordPrefix: continuingSubwordPrefix,
+                  maxInputCharsPerWord: maxInputCharsPerWord)
+    }
+
+    /// A WordPiece model whose token ids are their positions in `tokens`
+    /// (a `vocab.txt`'s lines). A later duplicate gets the later id, as in HF.
+    ///
+    /// ```swift
+    /// let wp = WordPiece(tokens: ["[UNK]", "a", "##b"])
+    /// ```
+    public init(tokens: [String], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
+                maxInputCharsPerWord: Int = 100) {
+        var byKey: [VocabKey: Int] = [:]
+        byKey.reserveCapacity(tokens.count)
+        for (i, t) in tokens.enumerated() { byKey[VocabKey(t)] = i }
+        self.init(byKey: byKey, unkToken: unkToken, continuingSubwordPrefix: continuingSubwordPrefix,
+                  maxInputCharsPerWord: maxInputCharsPerWord)
+    }
+
+    init(byKey: [VocabKey: Int], unkToken: String, continuingSubwordPrefix: String, maxInputCharsPerWord: Int) {
+        self.vocabByKey = byKey
         self.unkToken = unkToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
         var r: [Int: String] = [:]
-        r.reserveCapacity(vocab.count)
-        for (k, v) in vocab { r[v] = k }
+        r.reserveCapacity(byKey.count)
+        for (k, v) in byKey { r[v] = k.string }
         self.vocabR = r
     }
 
     /// Reads a BERT `vocab.txt`: one token a line, the line number is its id.
     ///
     /// ```swift
-    /// let vocab = try WordPiece.readVocab(URL(fileURLWithPath: "vocab.txt"))
+    /// let tokens = try WordPiece.readVocab(URL(fileURLWithPath: "vocab.txt"))
+    /// let wp = WordPiece(tokens: tokens)
     /// ```
-    public static func readVocab(_ url: URL) throws(TokenizerError) -> [String: Int] {
+    public static func readVocab(_ url: URL) throws(TokenizerError) -> [String] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw .unreadableFile(path: url.path, reason: String(describing: error))
@@ -81,28 +106,39 @@ public struct WordPiece: TokenizerModel {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .malformedFile(path: url.path, reason: "not UTF-8 text")
         }
-        var vocab: [String: Int] = [:]
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var tokens: [String] = []
+        // Split on the scalar "\n": as Characters, "\r\n" is one and would not split.
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         // A final newline ends the last line; it does not start an empty token.
-        if lines.last == "" { lines.removeLast() }
-        for (i, line) in lines.enumerated() {
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        for line in lines {
             // HF trims trailing whitespace (and so "\r" of CRLF files).
-            var s = Substring(line)
-            while let last = s.unicodeScalars.last, last.properties.isWhitespace { s = s.dropLast() }
-            vocab[String(s)] = i
+            var s = line
+            while let last = s.last, last.properties.isWhitespace { s = s.dropLast() }
+            tokens.append(String(String.UnicodeScalarView(s)))
         }
-        if vocab.isEmpty { throw .malformedFile(path: url.path, reason: "the vocabulary is empty") }
-        return vocab
+        if tokens.isEmpty { throw .malformedFile(path: url.path, reason: "the vocabulary is empty") }
+        return tokens
     }
 
-    public var vocabSize: Int { vocab.count }
-    public func tokenToId(_ token: String) -> Int? { vocab[token] }
+    /// The vocabulary as a dictionary (Swift's String keys merge canonically
+    /// equivalent tokens; lookups inside the model never do).
+    public var vocab: [String: Int] {
+        var d: [String: Int] = [:]
+        for (k, v) in vocabByKey { d[k.string] = v }
+        return d
+    }
+    public var vocabSize: Int { vocabByKey.count }
+    public func tokenToId(_ token: String) -> Int? { vocabByKey[VocabKey(token)] }
     public func idToToken(_ id: Int) -> String? { vocabR[id] }
 
     public func tokenize(_ word: [Unicode.Scalar]) throws(TokenizerError) -> [Token] {
-        guard let unkId = vocab[unkToken] else { throw .unknownToken(unkToken, role: "WordPiece unk_token") }
-        let unk = [Token(id: unkId, value: unkToken, offsets: 0..<word.count)]
-        if word.count > maxInputCharsPerWord { return unk }
+        // HF looks the unknown token up only when a word needs it.
+        func unk() throws(TokenizerError) -> [Token] {
+            guard let unkId = vocabByKey[VocabKey(unkToken)] else { throw .unknownToken(unkToken, role: "WordPiece unk_token") }
+            return [Token(id: unkId, value: unkToken, offsets: 0..<word.count)]
+        }
+        if word.count > maxInputCharsPerWord { return try unk() }
         var tokens: [Token] = []
         var start = 0
         while start < word.count {
@@ -112,17 +148,32 @@ public struct WordPiece: TokenizerModel {
                 var piece = String.UnicodeScalarView()
                 piece.append(contentsOf: word[start..<end])
                 let sub = start > 0 ? continuingSubwordPrefix + String(piece) : String(piece)
-                if let id = vocab[sub] {
+                if let id = vocabByKey[VocabKey(sub)] {
                     found = Token(id: id, value: sub, offsets: start..<end)
                     break
                 }
                 end -= 1
             }
             // One unmatched position makes the whole word unknown.
-            guard let token = found else { return unk }
+            guard let token = found else { return try unk() }
             tokens.append(token)
             start = end
         }
         return tokens
+    }
+}
+
+/// A dictionary key that compares strings scalar by scalar. Swift's String
+/// equality is canonical equivalence ("é" == "e\u{301}", "한" == its jamo),
+/// but vocabularies tell those apart, as HF's byte-keyed maps do.
+struct VocabKey: Hashable, Sendable {
+    let string: String
+    init(_ string: String) { self.string = string }
+
+    static func == (a: VocabKey, b: VocabKey) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
