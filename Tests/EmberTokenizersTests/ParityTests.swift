@@ -9,12 +9,14 @@ import Testing
     static let bert = try! TokFixtures.tokenizer("small_bert.json")
     static let seq = try! TokFixtures.tokenizer("small_seq.json")
 
-    @Test(arguments: TokFixtures.cases("small_bert_cases.json", "cases") + TokFixtures.cases("small_bert_cases.json", "plain"))
+    @Test(arguments: TokFixtures.cases("small_bert_cases.json", "cases") + TokFixtures.cases("small_bert_cases.json", "plain")
+        + TokFixtures.cases("small_bert_cases.json", "random"))
     func smallBert(_ c: HFCase) throws {
         c.check(try Self.bert.encode(c.text, pair: c.pair, addSpecialTokens: c.addSpecialTokens), Self.bert)
     }
 
-    @Test(arguments: TokFixtures.cases("small_seq_cases.json", "cases") + TokFixtures.cases("small_seq_cases.json", "plain"))
+    @Test(arguments: TokFixtures.cases("small_seq_cases.json", "cases") + TokFixtures.cases("small_seq_cases.json", "plain")
+        + TokFixtures.cases("small_seq_cases.json", "random"))
     func smallSeq(_ c: HFCase) throws {
         c.check(try Self.seq.encode(c.text, pair: c.pair, addSpecialTokens: c.addSpecialTokens), Self.seq)
     }
@@ -45,7 +47,8 @@ struct MiniLMParity {
         return t
     }
 
-    @Test(arguments: TokFixtures.cases("minilm_cases.json", "cases") + TokFixtures.cases("minilm_cases.json", "plain"))
+    @Test(arguments: TokFixtures.cases("minilm_cases.json", "cases") + TokFixtures.cases("minilm_cases.json", "plain")
+        + TokFixtures.cases("minilm_cases.json", "random"))
     func corpus(_ c: HFCase) throws {
         let t = Self.unpadded
         c.check(try t.encode(c.text, pair: c.pair, addSpecialTokens: c.addSpecialTokens), t)
@@ -68,7 +71,7 @@ struct MiniLMParity {
     }
 
     @Test func allCorpusEntriesMatch() throws {
-        let cases = TokFixtures.cases("minilm_cases.json", "cases")
+        let cases = TokFixtures.cases("minilm_cases.json", "cases") + TokFixtures.cases("minilm_cases.json", "random")
         let t = Self.unpadded
         let equal = try cases.filter { c in c.matches(try t.encode(c.text, pair: c.pair), t) }.count
         #expect(equal == cases.count, "\(equal) of \(cases.count) MiniLM corpus entries equal HF's")

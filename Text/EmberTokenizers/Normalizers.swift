@@ -103,7 +103,11 @@ public struct UnicodeNormalizer: Normalizer {
         case .nfc: 0x300
         }
         if text.scalars.allSatisfy({ $0.value < identityBelow }) { return }
-        // Normalization never crosses a grapheme cluster in practice, so each
+        if form == .nfd || form == .nfkd {
+            decompose(&text, identityBelow: identityBelow)
+            return
+        }
+        // Composition never crosses a grapheme cluster in practice, so each
         // cluster is normalized alone and its scalars are paired up in order:
         // extra output scalars are inserted after the last paired one, missing
         // ones are deleted after it (HF's alignment crate does the same for
@@ -134,6 +138,41 @@ public struct UnicodeNormalizer: Normalizer {
                 else if i == k - 1 && k < m { dest.append((c, -(m - k))) }
                 else { dest.append((c, 0)) }
             }
+        }
+        text.transform(dest)
+    }
+
+    /// NFD/NFKD as HF's alignment crate does it: each scalar decomposes on
+    /// its own (the first output replaces it, the rest are inserted after
+    /// it), then each run of non-starters is stably sorted by combining
+    /// class, every scalar carrying its change along.
+    private func decompose(_ text: inout NormalizedString, identityBelow: UInt32) {
+        var dest: [(Unicode.Scalar, Int)] = []
+        dest.reserveCapacity(text.scalars.count + 8)
+        for c in text.scalars {
+            if c.value < identityBelow {
+                dest.append((c, 0))
+                continue
+            }
+            // The leading space shields the scalar (see `normalize`).
+            let str = " " + String(Character(c))
+            let out = form == .nfd ? str.decomposedStringWithCanonicalMapping : str.decomposedStringWithCompatibilityMapping
+            for (i, d) in out.unicodeScalars.dropFirst().enumerated() { dest.append((d, i == 0 ? 0 : 1)) }
+        }
+        var i = 0
+        while i < dest.count {
+            guard dest[i].0.properties.canonicalCombiningClass.rawValue != 0 else { i += 1; continue }
+            var j = i
+            while j < dest.count, dest[j].0.properties.canonicalCombiningClass.rawValue != 0 { j += 1 }
+            if j - i > 1 {
+                let run = dest[i..<j].enumerated().sorted {
+                    let a = $0.element.0.properties.canonicalCombiningClass.rawValue
+                    let b = $1.element.0.properties.canonicalCombiningClass.rawValue
+                    return a != b ? a < b : $0.offset < $1.offset
+                }
+                dest.replaceSubrange(i..<j, with: run.map(\.element))
+            }
+            i = j
         }
         text.transform(dest)
     }

@@ -89,6 +89,31 @@ PAIRS = [
 ]
 
 
+def random_corpus(n=200, seed=1234):
+    """Seeded random strings drawn from tricky pieces, for broad parity."""
+    import random
+    rng = random.Random(seed)
+    pieces = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+              + list(".,!?;:'\"()[]{}<>-_/\\@#$%^&*+=~`|")
+              + [" ", " ", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u2003", "\u200b", "\u200c",
+                 "\u200d", "\ufeff", "\u0000", "\u0007", "\u0085", "\ufffd", "\ue000", "\u00ad"]
+              + ["\u0301", "\u0308", "\u0323", "\u0302", "\u20dd", "\u093f", "\u094d", "\u0947"]
+              + list("éèêëàâäïîôöùûüçñÉÀÇÑßẞİıǅǆǄﬁﬀΣσςΑΩабвгдЖЯ")
+              + list("東京中文字日本語のテキスト한국어텍스트")
+              + ["😀", "👍", "🏽", "👨", "👩", "👧", "\ufe0f", "🇫", "🇷", "🥰", "\U0001fae0", "𝐀", "𝟏", "€", "©", "°", "«", "»", "—", "…"]
+              + list("ＡＢＣ１２３") + list("مرحبا") + list("नमस्ते") + list("สวัสดี")
+              + ["[MASK]", "[SEP]", "[CLS]", "[PAD]", "[UNK]", "[mask]", "<mask>", "special_word", "new york", "New York",
+                 "hello", "world", "unaffable", "don't", "http://x.y/z", "a" * 30])
+    out = []
+    for _ in range(n):
+        k = rng.randint(0, 40)
+        out.append("".join(rng.choice(pieces) for _ in range(k)))
+    return out
+
+
+RANDOM = random_corpus()
+
+
 def small_vocab():
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     words = """the a an is are was man eating eat food piece of bread hello world
@@ -169,9 +194,10 @@ def cases(tok):
     # Without special tokens (and so without the template).
     plain = [dict(record(tok, tok.encode(s, add_special_tokens=False), s, None), add_special_tokens=False)
              for s in CORPUS[:6]]
+    rand = [record(tok, tok.encode(s), s, None) for s in RANDOM]
     # A batch, so padding to the longest (when the file asks for it) is checked too.
     batch = [record(tok, e, s, None) for s, e in zip(CORPUS[:8], tok.encode_batch(CORPUS[:8]))]
-    return {"cases": out, "plain": plain, "batch": batch}
+    return {"cases": out, "plain": plain, "batch": batch, "random": rand}
 
 
 # Truncation and padding given as arguments rather than by the file; the
