@@ -10,7 +10,9 @@
 /// let lstripped = AddedToken(id: 50264, content: "<mask>", lstrip: true, special: true)
 /// ```
 public struct AddedToken: Sendable, Equatable {
+    /// The id the token encodes to.
     public var id: Int
+    /// The exact text matched.
     public var content: String
     /// Only matches when no word character (`\w`) touches it on either side.
     public var singleWord: Bool
@@ -23,6 +25,11 @@ public struct AddedToken: Sendable, Equatable {
     /// Special tokens are dropped by `decode(skipSpecialTokens: true)`.
     public var special: Bool
 
+    /// An added token; flags default to HF's `AddedToken` defaults except `normalized` (false here, as for specials).
+    ///
+    /// ```swift
+    /// let t = AddedToken(id: 5, content: "new york", rstrip: true, normalized: true)
+    /// ```
     public init(id: Int, content: String, singleWord: Bool = false, lstrip: Bool = false, rstrip: Bool = false,
                 normalized: Bool = false, special: Bool = false) {
         self.id = id

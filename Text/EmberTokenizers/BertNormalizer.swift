@@ -11,10 +11,13 @@
 /// BertNormalizer().normalize("Héllo 東京")   // "hello  東  京 "
 /// ```
 public struct BertNormalizer: Normalizer {
+    /// Delete controls and map whitespace to " ".
     public var cleanText: Bool
+    /// Surround CJK ideographs with spaces.
     public var handleChineseChars: Bool
     /// nil: strip accents exactly when lowercasing (BERT uncased).
     public var stripAccents: Bool?
+    /// Lowercase (and, by default, strip accents).
     public var lowercase: Bool
 
     /// HF's defaults: everything on, accents follow `lowercase`.

@@ -19,8 +19,11 @@ public protocol TokenDecoder: Sendable {
 /// WordPieceDecoder(cleanup: false).decode(["a", "."])   // "a ."
 /// ```
 public struct WordPieceDecoder: TokenDecoder {
+    /// The continuing-subword prefix to remove ("##").
     public let prefix: String
+    /// Whether BERT's spacing cleanup runs.
     public let cleanup: Bool
+    /// HF's defaults: `WordPieceDecoder()` decodes like BERT.
     public init(prefix: String = "##", cleanup: Bool = true) {
         self.prefix = prefix
         self.cleanup = cleanup

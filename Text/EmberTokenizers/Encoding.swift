@@ -11,11 +11,17 @@
 /// e.offsets           // [0..<0, 0..<5, 5..<6, 0..<0]
 /// ```
 public struct Encoding: Sendable, Equatable {
+    /// Token ids.
     public var ids: [Int] = []
+    /// Segment (token type) ids: 0 for the first sequence, 1 for the pair.
     public var typeIds: [Int] = []
+    /// Token strings, as HF gives them (an lstrip added token keeps its spaces).
     public var tokens: [String] = []
+    /// Unicode-scalar ranges in the input string (of its own sequence for pairs).
     public var offsets: [Range<Int>] = []
+    /// 1 for real tokens, 0 for padding.
     public var attentionMask: [Int] = []
+    /// 1 for tokens the post-processor or padding added.
     public var specialTokensMask: [Int] = []
 
     /// An empty encoding, to append to.
@@ -99,12 +105,20 @@ public enum Direction: String, Sendable { case left = "Left", right = "Right" }
 /// tokenizer.truncation = Truncation(maxLength: 256)
 /// ```
 public struct Truncation: Sendable, Equatable {
+    /// How a pair is cut.
     public enum Strategy: String, Sendable { case longestFirst = "LongestFirst", onlyFirst = "OnlyFirst", onlySecond = "OnlySecond" }
+    /// Total length, special tokens included.
     public var maxLength: Int
+    /// How a pair is cut.
     public var strategy: Strategy
     public var direction: Direction
     /// Kept for round trips; overflowing windows are not produced yet.
     public var stride: Int
+    /// HF's defaults: 512, LongestFirst, from the right.
+    ///
+    /// ```swift
+    /// let t = Truncation(maxLength: 128, strategy: .onlySecond)
+    /// ```
     public init(maxLength: Int = 512, strategy: Strategy = .longestFirst, direction: Direction = .right, stride: Int = 0) {
         self.maxLength = maxLength
         self.strategy = strategy
@@ -157,13 +171,21 @@ public struct Truncation: Sendable, Equatable {
 /// tokenizer.padding = Padding(strategy: .batchLongest, padToMultipleOf: 8)
 /// ```
 public struct Padding: Sendable, Equatable {
+    /// Pad to the batch's longest or to a fixed length.
     public enum Strategy: Sendable, Equatable { case batchLongest, fixed(Int) }
     public var strategy: Strategy
     public var direction: Direction
+    /// Round the padded length up to a multiple of this.
     public var padToMultipleOf: Int?
+    /// Id, type id and token of the padding.
     public var padId: Int
     public var padTypeId: Int
     public var padToken: String
+    /// HF's defaults: batch longest, right, "[PAD]" = 0.
+    ///
+    /// ```swift
+    /// let p = Padding(strategy: .fixed(128))
+    /// ```
     public init(strategy: Strategy = .batchLongest, direction: Direction = .right, padToMultipleOf: Int? = nil,
                 padId: Int = 0, padTypeId: Int = 0, padToken: String = "[PAD]") {
         self.strategy = strategy

@@ -59,6 +59,7 @@ public struct NormalizedString: Sendable, Equatable {
         return String(s)
     }
 
+    /// Whether no scalars are left.
     public var isEmpty: Bool { scalars.isEmpty }
 
     /// The original range covered by normalized scalars `range`: from the first

@@ -36,6 +36,7 @@ extension Normalizer {
 /// n.normalize("ＡＢ")   // "ab"
 /// ```
 public struct SequenceNormalizer: Normalizer {
+    /// The steps, in order.
     public let normalizers: [any Normalizer]
     public init(_ normalizers: [any Normalizer]) { self.normalizers = normalizers }
     public func normalize(_ text: inout NormalizedString) {
@@ -91,6 +92,7 @@ public enum UnicodeForm: String, Sendable {
 /// UnicodeNormalizer(.nfd).normalize("é").unicodeScalars.count   // 2
 /// ```
 public struct UnicodeNormalizer: Normalizer {
+    /// Which normal form.
     public let form: UnicodeForm
     public init(_ form: UnicodeForm) { self.form = form }
 

@@ -40,8 +40,10 @@ func specialEncoding(ids: [Int], tokens: [String], typeId: Int) -> Encoding {
 /// let p = BertProcessing(sep: ("[SEP]", 102), cls: ("[CLS]", 101))
 /// ```
 public struct BertProcessing: PostProcessor {
+    /// The separator and class tokens with their ids.
     public let sep: (token: String, id: Int)
     public let cls: (token: String, id: Int)
+    /// As in the file: `sep: ["[SEP]", 102], cls: ["[CLS]", 101]`.
     public init(sep: (String, Int), cls: (String, Int)) {
         self.sep = sep
         self.cls = cls
@@ -74,16 +76,25 @@ public struct BertProcessing: PostProcessor {
 ///                                specialTokens: ["[CLS]": ([101], ["[CLS]"]), "[SEP]": ([102], ["[SEP]"])])
 /// ```
 public struct TemplateProcessing: PostProcessor {
+    /// One element of a template.
     public enum Piece: Sendable, Equatable {
         /// `$A` (first = true) or `$B`, with the type id its tokens get.
         case sequence(first: Bool, typeId: Int)
         /// A named entry of `specialTokens`.
         case specialToken(String, typeId: Int)
     }
+    /// Templates for one sequence and for a pair.
     public let single: [Piece]
     public let pair: [Piece]
+    /// The special tokens the templates name, each possibly several ids.
     public let specialTokens: [String: (ids: [Int], tokens: [String])]
 
+    /// Templates as pieces.
+    ///
+    /// ```swift
+    /// let t = TemplateProcessing(single: [.specialToken("[CLS]", typeId: 0), .sequence(first: true, typeId: 0)],
+    ///                            pair: [], specialTokens: ["[CLS]": ([101], ["[CLS]"])])
+    /// ```
     public init(single: [Piece], pair: [Piece], specialTokens: [String: (ids: [Int], tokens: [String])]) {
         self.single = single
         self.pair = pair

@@ -105,6 +105,7 @@ public struct Whitespace: PreTokenizer {
 /// let p = SequencePreTokenizer([WhitespaceSplit(), BertPreTokenizer()])
 /// ```
 public struct SequencePreTokenizer: PreTokenizer {
+    /// The steps, in order.
     public let preTokenizers: [any PreTokenizer]
     public init(_ preTokenizers: [any PreTokenizer]) { self.preTokenizers = preTokenizers }
     public func preTokenize(_ pieces: [NormalizedString]) -> [NormalizedString] {

@@ -12,6 +12,7 @@ import Foundation
 /// tok.decode(e.ids)           // "hello, world!"
 /// ```
 public struct Tokenizer: Sendable {
+    /// The pipeline's parts, in the order they run (nil parts are skipped).
     public let model: any TokenizerModel
     public let normalizer: (any Normalizer)?
     public let preTokenizer: (any PreTokenizer)?

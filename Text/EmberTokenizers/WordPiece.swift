@@ -10,9 +10,11 @@ import Foundation
 /// let t = Token(id: 7, value: "##ing", offsets: 3..<6)
 /// ```
 public struct Token: Sendable, Equatable {
+    /// Vocabulary id, token text and scalar range in the pre-token.
     public var id: Int
     public var value: String
     public var offsets: Range<Int>
+    /// A token as a model returns it.
     public init(id: Int, value: String, offsets: Range<Int>) {
         self.id = id
         self.value = value
@@ -47,6 +49,7 @@ public protocol TokenizerModel: Sendable {
 public struct WordPiece: TokenizerModel {
     /// Keys compare by scalars: "é" and "e\u{301}" are different tokens.
     let vocabByKey: [VocabKey: Int]
+    /// Settings from the file: unknown token, prefix of non-initial pieces and the longest word (in scalars) not mapped to unknown.
     public let unkToken: String
     public let continuingSubwordPrefix: String
     public let maxInputCharsPerWord: Int
@@ -128,6 +131,7 @@ public struct WordPiece: TokenizerModel {
         for (k, v) in vocabByKey { d[k.string] = v }
         return d
     }
+    /// The number of vocabulary entries.
     public var vocabSize: Int { vocabByKey.count }
     public func tokenToId(_ token: String) -> Int? { vocabByKey[VocabKey(token)] }
     public func idToToken(_ id: Int) -> String? { vocabR[id] }

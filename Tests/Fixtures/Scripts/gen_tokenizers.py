@@ -111,7 +111,7 @@ def random_corpus(n=200, seed=1234):
     return out
 
 
-RANDOM = random_corpus()
+RANDOM = random_corpus(int(os.environ.get("EMBER_TOK_RANDOM", "200")), int(os.environ.get("EMBER_TOK_SEED", "1234")))
 
 
 def small_vocab():
