@@ -83,6 +83,13 @@ struct SettingsBlock: Sendable, CustomTestStringConvertible {
         #expect(try tok.encode("hello world", addSpecialTokens: false).tokens == ["hello"])
     }
 
+    @Test func zeroBudgetEmptiesBothSequences() throws {
+        var tok = try TokFixtures.tokenizer("small_bert.json")
+        tok.truncation = Truncation(maxLength: 3, strategy: .onlyFirst)
+        // 3 - 3 special tokens leaves 0: both sequences go, as in HF.
+        #expect(try tok.encode("hello world", pair: "world").tokens == ["[CLS]", "[SEP]", "[SEP]"])
+    }
+
     @Test func fixedPaddingLeft() throws {
         var tok = try TokFixtures.tokenizer("small_bert.json")
         tok.padding = Padding(strategy: .fixed(6), direction: .left)

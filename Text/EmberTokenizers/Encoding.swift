@@ -130,6 +130,12 @@ public struct Truncation: Sendable, Equatable {
     /// is cut as `strategy` says (LongestFirst: the longer one first, then
     /// both to half each).
     func apply(_ a: inout Encoding, _ b: inout Encoding?, maxLength: Int) throws(TokenizerError) {
+        if maxLength == 0 {
+            // HF empties both sequences whatever the strategy.
+            a.truncate(to: 0, direction: direction)
+            b?.truncate(to: 0, direction: direction)
+            return
+        }
         let total = a.count + (b?.count ?? 0)
         guard total > maxLength else { return }
         let toRemove = total - maxLength
