@@ -183,6 +183,22 @@ let package = Package(
     ]
 )
 
+// MARK: - Text: tokenizers
+// EmberTokenizers has no tensor dependency: Foundation only. Declared apart
+// from the main list so it merges cleanly with concurrent edits above.
+package.products.append(.library(name: "EmberTokenizers", targets: ["EmberTokenizers"]))
+package.targets.append(.target(
+    name: "EmberTokenizers",
+    path: "Text/EmberTokenizers",
+    exclude: ["README.md"],
+    swiftSettings: optimize
+))
+package.targets.append(.testTarget(
+    name: "EmberTokenizersTests",
+    dependencies: ["EmberTokenizers"],
+    path: "Tests/EmberTokenizersTests"
+))
+
 // MARK: - Fuzzing (only with EMBER_FUZZ=1)
 // libFuzzer targets for the checkpoint parsers, built and run by `make fuzz`
 // with -sanitize=fuzzer,address for every module. They are declared only on

@@ -1,0 +1,157 @@
+// Every failure reading a tokenizer file is one of these, naming the file and
+// the JSON field, so a bad download says what is wrong instead of crashing.
+// JSONValue gives typed access to a parsed tokenizer.json: every accessor
+// knows the file and the dotted field path it reads.
+
+import Foundation
+
+/// Errors from loading tokenizer files and from encoding.
+///
+/// ```swift
+/// do { _ = try Tokenizer(contentsOf: url) }
+/// catch let e as TokenizerError { print(e) }   // names the file and field
+/// ```
+public enum TokenizerError: Error, Equatable, CustomStringConvertible {
+    /// The file could not be read at all.
+    case unreadableFile(path: String, reason: String)
+    /// The file is not valid JSON (or not UTF-8 text).
+    case malformedFile(path: String, reason: String)
+    /// A required field is absent.
+    case missingField(path: String, field: String)
+    /// A field holds a value of the wrong kind.
+    case invalidField(path: String, field: String, expected: String)
+    /// A component's `type` is not one this library knows.
+    case unknownType(path: String, field: String, type: String)
+    /// A token that must be in the vocabulary is not.
+    case unknownToken(String, role: String)
+    /// Truncation cannot make room for the special tokens.
+    case truncationTooShort(maxLength: Int, specialTokens: Int)
+    /// `OnlySecond` truncation was asked for a single sequence, or the
+    /// chosen sequence is too short to remove enough tokens.
+    case truncationImpossible(String)
+
+    /// A one-line message naming the file and field.
+    public var description: String {
+        switch self {
+        case .unreadableFile(let p, let r): "cannot read \(p): \(r)"
+        case .malformedFile(let p, let r): "\(p) is malformed: \(r)"
+        case .missingField(let p, let f): "\(p): missing field `\(f)`"
+        case .invalidField(let p, let f, let e): "\(p): field `\(f)` should be \(e)"
+        case .unknownType(let p, let f, let t): "\(p): `\(f)` has unsupported type \"\(t)\""
+        case .unknownToken(let t, let role): "token \"\(t)\" (\(role)) is not in the vocabulary"
+        case .truncationTooShort(let m, let n): "max_length \(m) leaves no room for \(n) special tokens"
+        case .truncationImpossible(let why): "cannot truncate: \(why)"
+        }
+    }
+}
+
+/// A JSON value from JSONSerialization, with where it came from.
+struct JSONValue {
+    let file: String
+    let field: String
+    let raw: Any?
+
+    var isNull: Bool { raw == nil || raw is NSNull }
+
+    func child(_ key: String) -> JSONValue {
+        let dict = raw as? [String: Any]
+        return JSONValue(file: file, field: field.isEmpty ? key : "\(field).\(key)", raw: dict?[key])
+    }
+
+    subscript(_ key: String) -> JSONValue { child(key) }
+
+    func object() throws(TokenizerError) -> [String: Any] {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let o = raw as? [String: Any] else { throw .invalidField(path: file, field: field, expected: "an object") }
+        return o
+    }
+
+    func array() throws(TokenizerError) -> [JSONValue] {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let a = raw as? [Any] else { throw .invalidField(path: file, field: field, expected: "an array") }
+        return a.enumerated().map { JSONValue(file: file, field: "\(field)[\($0.offset)]", raw: $0.element) }
+    }
+
+    func string() throws(TokenizerError) -> String {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let s = raw as? String else { throw .invalidField(path: file, field: field, expected: "a string") }
+        return s
+    }
+
+    func int() throws(TokenizerError) -> Int {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let n = raw as? NSNumber, !Self.isBool(n), let i = Int(exactly: n.doubleValue) else {
+            throw .invalidField(path: file, field: field, expected: "an integer")
+        }
+        return i
+    }
+
+    func bool() throws(TokenizerError) -> Bool {
+        if raw == nil { throw .missingField(path: file, field: field) }
+        guard let n = raw as? NSNumber, Self.isBool(n) else {
+            throw .invalidField(path: file, field: field, expected: "true or false")
+        }
+        return n.boolValue
+    }
+
+    // Absent or null → the default, else the value must have the right kind.
+    func string(default d: String) throws(TokenizerError) -> String { isNull ? d : try string() }
+    func int(default d: Int) throws(TokenizerError) -> Int { isNull ? d : try int() }
+    func bool(default d: Bool) throws(TokenizerError) -> Bool { isNull ? d : try bool() }
+    func optionalInt() throws(TokenizerError) -> Int? { isNull ? nil : try int() }
+    func optionalBool() throws(TokenizerError) -> Bool? { isNull ? nil : try bool() }
+
+    /// A component's `type` tag.
+    func type() throws(TokenizerError) -> String { try self["type"].string() }
+
+    /// JSONSerialization gives booleans as NSNumbers; on Linux their
+    /// objCType is "c", on Darwin they are the CFBoolean singletons.
+    static func isBool(_ n: NSNumber) -> Bool {
+        #if canImport(Darwin)
+        return CFGetTypeID(n) == CFBooleanGetTypeID()
+        #else
+        return String(cString: n.objCType) == "c"
+        #endif
+    }
+
+    /// Foundation's JSONSerialization (Swift 6.3.1, Linux) drops a raw U+FEFF
+    /// at the start of a string value, turning the token "\u{FEFF}" into "".
+    /// Every raw U+FEFF after the first byte is rewritten as the escape
+    /// `\ufeff`, which it decodes correctly; one at the very start of the file
+    /// is a byte order mark and is removed. Outside strings U+FEFF is invalid
+    /// JSON either way.
+    static func escapingBOMs(_ data: Data) -> Data {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        var bytes = [UInt8](data)
+        if bytes.starts(with: bom) { bytes.removeFirst(3) }
+        guard bytes.count >= 3, bytes.indices.dropLast(2).contains(where: { bytes[$0] == 0xEF && bytes[$0 + 1] == 0xBB && bytes[$0 + 2] == 0xBF }) else {
+            return Data(bytes)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var i = 0
+        while i < bytes.count {
+            if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
+                out += Array("\\ufeff".utf8)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return Data(out)
+    }
+
+    /// Parses a whole file's data.
+    static func parse(_ data: Data, file: String) throws(TokenizerError) -> JSONValue {
+        do {
+            let root = try JSONSerialization.jsonObject(with: escapingBOMs(data), options: [.fragmentsAllowed])
+            guard root is [String: Any] else { throw TokenizerError.malformedFile(path: file, reason: "the top level is not a JSON object") }
+            return JSONValue(file: file, field: "", raw: root)
+        } catch let e as TokenizerError {
+            throw e
+        } catch {
+            throw .malformedFile(path: file, reason: "invalid JSON (\(error.localizedDescription))")
+        }
+    }
+}
