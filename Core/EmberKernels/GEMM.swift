@@ -73,6 +73,15 @@ func blasGEMM(
     switch type {
     case .float32:
         if k == 0 { scaleMatrix(Float.self, m: m, n: n, beta: Float(beta), c, ldc: ldc); return }
+        #if EMBER_AVX512
+        if !sgemmUsesOpenBLAS {
+            sgemmAVX512(m: m, n: n, k: k, alpha: Float(alpha),
+                        a.pointer.assumingMemoryBound(to: Float.self), transA: a.transposed, lda: a.ld,
+                        b.pointer.assumingMemoryBound(to: Float.self), transB: b.transposed, ldb: b.ld,
+                        beta: Float(beta), c.assumingMemoryBound(to: Float.self), ldc: ldc)
+            return
+        }
+        #endif
         cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
                     a.pointer.assumingMemoryBound(to: Float.self), Int32(a.ld),
                     b.pointer.assumingMemoryBound(to: Float.self), Int32(b.ld), Float(beta),
