@@ -26,17 +26,31 @@
 import Foundation
 import Synchronization
 
-/// Block sizes for a core with a 48 KiB L1d and a 1 MiB L2 (AMD Zen 5 here).
-/// - `kc`: a B panel (kc × NR floats, 32 KiB) stays in L1 while the micro-kernel
-///   sweeps the A panels; an A panel (kc × MR, 12 KiB) streams beside it.
-/// - `mc`: the packed A block (mc × kc, 240 KiB) stays in L2.
-/// - `nc`: the packed B block (kc × nc, 3 MiB) is reused across all of M.
+/// Block sizes for a core with a 48 KiB L1d and a 1 MiB L2 (AMD Zen 5 here),
+/// chosen by measurement (single thread, 1024² and 2048² products and
+/// convolution shapes; KC 256 → 512 gained ~10%, MC and NC mattered little):
+/// - `kc`: the depth of one pass. Deep passes amortize the micro-kernel's load and
+///   store of its C tile; a B panel (kc × NR, 64 KiB) then streams from L2
+///   rather than sitting in L1, which the prefetchers keep up with.
+/// - `mc`: the packed A block (mc × kc, 384 KiB) stays in L2.
+/// - `nc`: the packed B block (kc × nc, 6 MiB) is reused across all of M.
 enum SGEMMBlocking {
     static let mr = 12, nr = 32
-    static let kc = tune("KC", 256)
-    static let mc = tune("MC", 240)  // a multiple of mr
-    static let nc = tune("NC", 3072)  // a multiple of nr
-    static func tune(_ n: String, _ d: Int) -> Int { getenv("EMBER_GEMM_" + n).flatMap { Int(String(cString: $0)) } ?? d }
+    static let kc = 512
+    static let mc = 192  // a multiple of mr
+    static let nc = 3072  // a multiple of nr
+}
+
+/// Whether the kernel beats single-threaded OpenBLAS (Haswell kernels) on this
+/// shape, measured on Zen 5 (see Benchmarks, `ember-bench --threads 1 "gemm kernel"`):
+/// it is 1.5-2x faster on most shapes, but tiny products (32³) lose to its fixed
+/// costs, and fewer than 64 columns with few rows (32 × 49 × 1152, a DenseNet 7×7
+/// layer) lose to the 16-wide padding of the column tail and to packing A for so
+/// few columns.
+func sgemmAVX512IsFaster(m: Int, n: Int, k: Int) -> Bool {
+    if m * n * k < 1 << 17 { return false }
+    if n < 64 && m < 1024 { return false }
+    return true
 }
 
 /// Packing buffers, reused across calls: each call takes a pair from the free
@@ -78,15 +92,20 @@ package func sgemmAVX512(
     // A scratch tile for partial tiles at the right and bottom edges.
     withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: MR * NR / 16) { scratchVectors in
         let scratch = UnsafeMutableRawPointer(scratchVectors.baseAddress!).assumingMemoryBound(to: Float.self)
+        // K and M are cut into equal blocks of at most KC and MC (k = 576 runs as
+        // 2 × 288, not 512 + 64): a thin last K block would pay the C tiles' loads
+        // and stores for little work.
+        let kBlocks = (k + KC - 1) / KC, kcStep = (k + kBlocks - 1) / kBlocks
+        let mBlocks = (m + MC - 1) / MC, mcStep = ((m + mBlocks - 1) / mBlocks + MR - 1) / MR * MR
         for jc in stride(from: 0, to: n, by: NC) {
             let nc = min(NC, n - jc)
-            for pc in stride(from: 0, to: k, by: KC) {
-                let kc = min(KC, k - pc)
+            for pc in stride(from: 0, to: k, by: kcStep) {
+                let kc = min(kcStep, k - pc)
                 packB(b, transposed: transB, ld: ldb, row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
                 // The first K block applies beta; later ones accumulate.
                 let blockBeta = pc == 0 ? beta : 1
-                for ic in stride(from: 0, to: m, by: MC) {
-                    let mc = min(MC, m - ic)
+                for ic in stride(from: 0, to: m, by: mcStep) {
+                    let mc = min(mcStep, m - ic)
                     packA(a, transposed: transA, ld: lda, row: ic, column: pc, mc: mc, kc: kc, alpha: alpha, into: buffers.a)
                     for jr in stride(from: 0, to: nc, by: NR) {
                         let nr = min(NR, nc - jr)
@@ -155,13 +174,13 @@ private func packA(
                 for r in rows..<MR { out[r] = 0 }
             }
         } else {
-            // op(a)[i][p] = a[i][p]: read MR rows side by side.
-            for r in 0..<rows {
-                let src = a + (row + i0 + r) * ld + column
-                for p in 0..<kc { panel[p * MR + r] = alpha * src[p] }
-            }
-            if rows < MR {
-                for p in 0..<kc { for r in rows..<MR { panel[p * MR + r] = 0 } }
+            // op(a)[i][p] = a[i][p]: read MR rows side by side, writing the panel
+            // in order (the MR source lines stay in L1 across consecutive p).
+            let src = a + (row + i0) * ld + column
+            for p in 0..<kc {
+                let out = panel + p * MR
+                for r in 0..<rows { out[r] = alpha * src[r * ld + p] }
+                for r in rows..<MR { out[r] = 0 }
             }
         }
     }
@@ -181,21 +200,31 @@ private func packB(
         let width = columns > 16 ? NR : 16
         let panel = dst + j0 * kc
         if transposed {
-            // op(b)[p][j] = b[j][p]: each column of the panel is a row of b.
-            for j in 0..<columns {
-                let src = b + (column + j0 + j) * ld + row
-                for p in 0..<kc { panel[p * width + j] = src[p] }
-            }
-            if columns < width {
-                for p in 0..<kc { for j in columns..<width { panel[p * width + j] = 0 } }
+            // op(b)[p][j] = b[j][p]: each column of the panel is a row of b; read
+            // them side by side, writing the panel in order.
+            let src = b + (column + j0) * ld + row
+            for p in 0..<kc {
+                let out = panel + p * width
+                for j in 0..<columns { out[j] = src[j * ld + p] }
+                for j in columns..<width { out[j] = 0 }
             }
         } else {
             // op(b)[p][j] = b[p][j]: copy a row segment per step.
-            for p in 0..<kc {
-                let src = b + (row + p) * ld + column + j0
-                let out = panel + p * width
-                for j in 0..<columns { out[j] = src[j] }
-                for j in columns..<width { out[j] = 0 }
+            if columns == NR {
+                for p in 0..<kc {
+                    let src = UnsafeRawPointer(b + (row + p) * ld + column + j0)
+                    let out = UnsafeMutableRawPointer(panel + p * NR)
+                    out.storeBytes(of: src.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                    out.storeBytes(of: src.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
+                                   toByteOffset: 64, as: SIMD16<Float>.self)
+                }
+            } else {
+                for p in 0..<kc {
+                    let src = b + (row + p) * ld + column + j0
+                    let out = panel + p * width
+                    for j in 0..<columns { out[j] = src[j] }
+                    for j in columns..<width { out[j] = 0 }
+                }
             }
         }
     }

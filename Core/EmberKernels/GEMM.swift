@@ -1,5 +1,6 @@
-// Matrix products. Float32 and float64 go to OpenBLAS; transposed operands are
-// passed as BLAS transposes with their leading dimension, never copied.
+// Matrix products. Float32 and float64 go to OpenBLAS, except float32 on
+// AVX-512 builds, which mostly runs Ember's own kernel (GEMM+AVX512.swift);
+// transposed operands are passed as transposes with their leading dimension.
 // Integer products (rare: index arithmetic) use a plain triple loop.
 
 import COpenBLAS
@@ -74,7 +75,7 @@ func blasGEMM(
     case .float32:
         if k == 0 { scaleMatrix(Float.self, m: m, n: n, beta: Float(beta), c, ldc: ldc); return }
         #if EMBER_AVX512
-        if !sgemmUsesOpenBLAS {
+        if !sgemmUsesOpenBLAS && sgemmAVX512IsFaster(m: m, n: n, k: k) {
             sgemmAVX512(m: m, n: n, k: k, alpha: Float(alpha),
                         a.pointer.assumingMemoryBound(to: Float.self), transA: a.transposed, lda: a.ld,
                         b.pointer.assumingMemoryBound(to: Float.self), transB: b.transposed, ldb: b.ld,
