@@ -35,7 +35,14 @@ package func gemm(
         blasGEMM(type: type, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, ldc: ldc)
         return
     }
-    if m >= n || m >= 4 * threads {
+    var splitRows = m >= n || m >= 4 * threads
+    #if EMBER_AVX512
+    // Ember's AVX-512 kernel computes 12-row tiles and each part packs all of
+    // op(b): a few rows per thread would waste both (32 rows in two parts run as
+    // 2 × (12 + 12-padded 4)), so it splits columns unless each thread gets 48+ rows.
+    if type == .float32 && !sgemmUsesOpenBLAS && m < n && m < 48 * threads { splitRows = false }
+    #endif
+    if splitRows {
         let per = (m + threads - 1) / threads
         Parallel.forRange(threads, grain: 1) { range in
             for t in range {

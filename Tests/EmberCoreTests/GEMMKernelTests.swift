@@ -25,7 +25,8 @@ import Testing
     static func check(
         m: Int, n: Int, k: Int, transA: Bool, transB: Bool,
         padA: Int = 0, padB: Int = 0, padC: Int = 0,
-        alpha: Float = 1, beta: Float = 0, nanInC: Bool = false, seed: UInt64 = 1
+        alpha: Float = 1, beta: Float = 0, nanInC: Bool = false, seed: UInt64 = 1,
+        throughDispatch: Bool = false
     ) -> Int {
         var noise = Noise(state: seed)
         // Stored shapes: a is m×k (k×m when transposed), b is k×n (n×k when transposed).
@@ -42,6 +43,14 @@ import Testing
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
+                    if throughDispatch {
+                        // `gemm`: the thread split and the kernel-or-OpenBLAS choice.
+                        gemm(type: .float32, m: m, n: n, k: k, alpha: Double(alpha),
+                             MatrixOperand(pointer: pa.baseAddress!, transposed: transA, ld: lda),
+                             MatrixOperand(pointer: pb.baseAddress!, transposed: transB, ld: ldb),
+                             beta: Double(beta), pc.baseAddress!, ldc: ldc)
+                        return
+                    }
                     sgemmAVX512(m: m, n: n, k: k, alpha: alpha,
                                 pa.baseAddress!, transA: transA, lda: lda,
                                 pb.baseAddress!, transB: transB, ldb: ldb,
@@ -122,6 +131,19 @@ import Testing
         for (ta, tb) in Self.transposes {
             #expect(Self.check(m: 30, n: 70, k: 300, transA: ta, transB: tb, padC: 4, beta: 0, nanInC: true) == 0)
             #expect(Self.check(m: 12, n: 32, k: 3, transA: ta, transB: tb, alpha: 2, beta: 0, nanInC: true) == 0)
+        }
+    }
+
+    /// The same through `gemm`, which splits rows or columns across threads and
+    /// picks the kernel or OpenBLAS per part: few rows and many columns (split by
+    /// columns on AVX-512 builds), many rows, and narrow products.
+    @Test(arguments: [(32, 3136, 64), (16, 1000, 70), (95, 300, 40), (300, 95, 40), (128, 49, 1024), (40, 40, 40)])
+    func throughDispatch(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        for (ta, tb) in Self.transposes {
+            #expect(Self.check(m: m, n: n, k: k, transA: ta, transB: tb, padA: 2, padB: 1, padC: 3,
+                               alpha: 0.5, beta: 0.5, throughDispatch: true) == 0, "\(m)×\(n)×\(k) \(ta) \(tb)")
+            #expect(Self.check(m: m, n: n, k: k, transA: ta, transB: tb, nanInC: true, throughDispatch: true) == 0)
         }
     }
 }
