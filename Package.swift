@@ -20,8 +20,12 @@ func detectTargetCPU() -> String {
     return flags.isSuperset(of: ["avx2", "fma"]) ? "haswell" : "x86-64"
 }
 let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", detectTargetCPU()])]
+// EMBER_AVX512 selects the kernels' own AVX-512 SGEMM (GEMM+AVX512.swift).
+let avx512Kernels: [SwiftSetting] =
+    ["skylake-avx512", "znver4", "znver5"].contains(detectTargetCPU()) ? [.define("EMBER_AVX512")] : []
 #else
 let cpuFlags: [SwiftSetting] = []
+let avx512Kernels: [SwiftSetting] = []
 #endif
 
 let optimize: [SwiftSetting] = cpuFlags + [
@@ -69,7 +73,7 @@ let package = Package(
             ],
             path: "Core/EmberKernels",
             exclude: ["README.md"],
-            swiftSettings: optimize
+            swiftSettings: optimize + avx512Kernels
         ),
         .target(
             name: "EmberCore",

@@ -75,6 +75,7 @@ if wanted("broadcast add 4096x4096+4096", "sum last dim 4096x4096", "softmax las
 runTrainingCases()
 runCheckpointCases()
 runVisionCases()
+runGEMMKernelCases()
 
 // The same products straight through OpenBLAS on its own threads, to show what
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).

@@ -1,5 +1,6 @@
-// Matrix products. Float32 and float64 go to OpenBLAS; transposed operands are
-// passed as BLAS transposes with their leading dimension, never copied.
+// Matrix products. Float32 and float64 go to OpenBLAS, except float32 on
+// AVX-512 builds, which mostly runs Ember's own kernel (GEMM+AVX512.swift);
+// transposed operands are passed as transposes with their leading dimension.
 // Integer products (rare: index arithmetic) use a plain triple loop.
 
 import COpenBLAS
@@ -34,7 +35,14 @@ package func gemm(
         blasGEMM(type: type, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, ldc: ldc)
         return
     }
-    if m >= n || m >= 4 * threads {
+    var splitRows = m >= n || m >= 4 * threads
+    #if EMBER_AVX512
+    // Ember's AVX-512 kernel computes 12-row tiles and each part packs all of
+    // op(b): a few rows per thread would waste both (32 rows in two parts run as
+    // 2 × (12 + 12-padded 4)), so it splits columns unless each thread gets 48+ rows.
+    if type == .float32 && !sgemmUsesOpenBLAS && m < n && m < 48 * threads { splitRows = false }
+    #endif
+    if splitRows {
         let per = (m + threads - 1) / threads
         Parallel.forRange(threads, grain: 1) { range in
             for t in range {
@@ -73,6 +81,15 @@ func blasGEMM(
     switch type {
     case .float32:
         if k == 0 { scaleMatrix(Float.self, m: m, n: n, beta: Float(beta), c, ldc: ldc); return }
+        #if EMBER_AVX512
+        if !sgemmUsesOpenBLAS && sgemmAVX512IsFaster(m: m, n: n, k: k) {
+            sgemmAVX512(m: m, n: n, k: k, alpha: Float(alpha),
+                        a.pointer.assumingMemoryBound(to: Float.self), transA: a.transposed, lda: a.ld,
+                        b.pointer.assumingMemoryBound(to: Float.self), transB: b.transposed, ldb: b.ld,
+                        beta: Float(beta), c.assumingMemoryBound(to: Float.self), ldc: ldc)
+            return
+        }
+        #endif
         cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
                     a.pointer.assumingMemoryBound(to: Float.self), Int32(a.ld),
                     b.pointer.assumingMemoryBound(to: Float.self), Int32(b.ld), Float(beta),
