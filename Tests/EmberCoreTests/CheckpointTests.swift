@@ -46,13 +46,17 @@ import Testing
             inputs[0] * Tensor.bernoulli([8, 8], p: 0.5) * Tensor.rand([8, 8])
         }
         var grads: [[Float]] = []
-        for useCheckpoint in [false, true] {
-            manualSeed(5)
-            let xi = x.clone().requiresGrad_()
-            let y = useCheckpoint ? checkpoint([xi], noisy) : noisy([xi])
-            let afterForward = Tensor.rand([3]).scalars() as [Float]
-            y.sum().backward()
-            grads.append(xi.grad!.scalars() + afterForward)
+        // The default generator is task-local here, so tests running in
+        // parallel cannot draw from this test's stream.
+        Generator.withDefault(Generator()) {
+            for useCheckpoint in [false, true] {
+                manualSeed(5)
+                let xi = x.clone().requiresGrad_()
+                let y = useCheckpoint ? checkpoint([xi], noisy) : noisy([xi])
+                let afterForward = Tensor.rand([3]).scalars() as [Float]
+                y.sum().backward()
+                grads.append(xi.grad!.scalars() + afterForward)
+            }
         }
         // Same mask in forward and recomputation, and the stream after forward is untouched.
         #expect(grads[0] == grads[1])

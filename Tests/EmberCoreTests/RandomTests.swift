@@ -8,14 +8,18 @@ import Testing
 
 @Suite(.serialized) struct RandomTests {
     @Test func sameSeedSameNumbers() {
-        manualSeed(42)
-        let a: [Float] = Tensor.randn([1000]).scalars()
-        manualSeed(42)
-        let b: [Float] = Tensor.randn([1000]).scalars()
-        #expect(a == b)
-        manualSeed(43)
-        let c: [Float] = Tensor.randn([1000]).scalars()
-        #expect(a != c)
+        // A task-local default: tests in other suites draw from the process's
+        // default generator at the same time.
+        Generator.withDefault(Generator()) {
+            manualSeed(42)
+            let a: [Float] = Tensor.randn([1000]).scalars()
+            manualSeed(42)
+            let b: [Float] = Tensor.randn([1000]).scalars()
+            #expect(a == b)
+            manualSeed(43)
+            let c: [Float] = Tensor.randn([1000]).scalars()
+            #expect(a != c)
+        }
     }
 
     @Test func threadCountDoesNotChangeValues() {
