@@ -55,7 +55,7 @@ $(CACHE)/grace_hopper.jpg: | pip
 
 demo: setup $(CACHE)/efficientnet-lite0.pth $(CACHE)/grace_hopper.jpg
 	$(SWIFT) build -c release --product ember
-	.build/release/ember classify --cam $(CACHE)/cam $(CACHE)/grace_hopper.jpg
+	EMBER_CACHE=$(CACHE) .build/release/ember classify --cam $(CACHE)/cam $(CACHE)/grace_hopper.jpg
 	@echo "class activation map: $(CACHE)/cam/grace_hopper.cam.png"
 
 tour: setup
