@@ -40,7 +40,7 @@ public struct CheckpointSummary {
 
     public init(contentsOf url: URL) throws {
         path = url.path
-        if try StateDict.isSafeTensors(url) {
+        if try StateDict.isSafeTensorsFile(url) {
             let file = try SafeTensors.open(url)
             format = .safetensors
             metadata = file.metadata.isEmpty ? nil : file.metadata
@@ -50,8 +50,8 @@ public struct CheckpointSummary {
             }
             tree = nil
         } else {
-            let value = try TorchCheckpoint.load(url)
-            format = try Data(contentsOf: url, options: .alwaysMapped).starts(with: [0x50, 0x4B]) ? .torchZip : .torchLegacy
+            let (value, isZip) = try TorchCheckpoint.loadReportingFormat(url)
+            format = isZip ? .torchZip : .torchLegacy
             metadata = nil
             var found: [TensorInfo] = []
             Self.collect(value, prefix: "", into: &found)

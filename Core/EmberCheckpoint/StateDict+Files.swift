@@ -87,7 +87,7 @@ extension StateDict {
     /// try model.loadStateDict(sd)
     /// ```
     public init(contentsOf url: URL, key: String? = nil) throws {
-        if try Self.isSafeTensors(url) {
+        if try Self.isSafeTensorsFile(url) {
             if let key { throw StateDictFileError.missingKey(path: url.path, key: key, available: []) }
             self.init()
             for (name, tensor) in try SafeTensors.open(url).tensors() { self[name] = tensor }
@@ -123,9 +123,14 @@ extension StateDict {
         }
     }
 
-    /// A safetensors file starts with its header length, then `{`; a
-    /// PyTorch file with `PK` or the pickle protocol byte.
-    static func isSafeTensors(_ url: URL) throws -> Bool {
+    /// Whether `url` holds safetensors rather than a PyTorch checkpoint: a
+    /// safetensors file starts with its header length, then `{`; a PyTorch
+    /// file with `PK` or the pickle protocol byte.
+    ///
+    /// ```swift
+    /// let isSafeTensors = try StateDict.isSafeTensorsFile(URL(fileURLWithPath: "model.bin"))
+    /// ```
+    public static func isSafeTensorsFile(_ url: URL) throws -> Bool {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         let head = try handle.read(upToCount: 9) ?? Data()

@@ -27,10 +27,15 @@ public enum TorchCheckpoint {
     /// let conv1 = sd["conv1.weight"]   // .tensor([64, 3, 7, 7])
     /// ```
     public static func load(_ url: URL) throws -> TorchValue {
+        try loadReportingFormat(url).value
+    }
+
+    /// `load`, also telling which format the file was in (`ember inspect` shows it).
+    static func loadReportingFormat(_ url: URL) throws -> (value: TorchValue, isZip: Bool) {
         let map = try MemoryMap(path: url.path, minimumSize: 4)
         let head = UnsafeRawBufferPointer(start: map.base, count: Swift.min(map.size, legacyMagic.count))
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try loadZip(url) }
-        if head.elementsEqual(legacyMagic) { return try loadLegacy(map, path: url.path) }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return (try loadZip(url), true) }
+        if head.elementsEqual(legacyMagic) { return (try loadLegacy(map, path: url.path), false) }
         throw TorchCheckpointError.unknownFormat(path: url.path)
     }
 

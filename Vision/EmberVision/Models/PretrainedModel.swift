@@ -87,13 +87,13 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
         return model.eval()
     }
 
-    /// The file's state dict, taken from `state_dict` when it is a training checkpoint.
+    /// The file's state dict, taken from `state_dict` when it is a training
+    /// checkpoint; the file is read once either way.
     static func stateDict(at url: URL) throws -> StateDict {
-        do {
-            return try StateDict(contentsOf: url)
-        } catch StateDictFileError.notATensor {
-            return try StateDict(contentsOf: url, key: "state_dict")
-        }
+        if try StateDict.isSafeTensorsFile(url) { return try StateDict(contentsOf: url) }
+        let value = try TorchCheckpoint.load(url)
+        if case .dict? = value["state_dict"] { return try StateDict(value["state_dict"]!, path: url.path) }
+        return try StateDict(value, path: url.path)
     }
 
     func mapped(_ stateDict: StateDict, for model: Module) throws -> StateDict {
