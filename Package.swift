@@ -129,6 +129,7 @@ let package = Package(
             name: "ember",
             dependencies: [
                 "EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberVision",
+                "EmberTokenizers", "EmberText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Examples/ember"
@@ -150,7 +151,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "EmberBenchmarks",
-            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "EmberVision", "COpenBLAS"],
+            dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberCheckpoint", "EmberVision", "EmberTokenizers",
+                           "EmberText", "COpenBLAS"],
             path: "Benchmarks/EmberBenchmarks",
             swiftSettings: optimize
         ),
@@ -201,6 +203,22 @@ package.targets.append(.testTarget(
     name: "EmberTokenizersTests",
     dependencies: ["EmberTokenizers"],
     path: "Tests/EmberTokenizersTests"
+))
+
+// MARK: - Text: models
+// BERT/MiniLM and GPT-2 on top of the tensor library and the tokenizers.
+package.products.append(.library(name: "EmberText", targets: ["EmberText"]))
+package.targets.append(.target(
+    name: "EmberText",
+    dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberTokenizers"],
+    path: "Text/EmberText",
+    exclude: ["README.md"],
+    swiftSettings: optimize
+))
+package.targets.append(.testTarget(
+    name: "EmberTextTests",
+    dependencies: ["EmberText", "EmberTokenizers", "EmberCore", "EmberNN", "EmberCheckpoint", "EmberTestSupport"],
+    path: "Tests/EmberTextTests"
 ))
 
 // MARK: - Fuzzing (only with EMBER_FUZZ=1)
