@@ -60,7 +60,30 @@ def run_torch(threads, filt):
     run_training_cases(r, filt)
     run_checkpoint_cases(r, filt)
     run_vision_cases(r, filt)
+    run_gpt2_cases(r, filt)
     return r
+
+
+def run_gpt2_cases(r, filt):
+    """The text issue's GPT-2 case, as in Cases+GPT2.swift: greedy generation
+    with the KV cache on GPT-2 small's shape, random weights, 32 new tokens
+    from a 16-token prompt, never stopping early."""
+    name = "gpt2 small generate 32 tokens"
+    if filt and filt not in name:
+        return
+    from transformers import GPT2Config, GPT2LMHeadModel
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config()).eval()
+    prompt = torch.tensor([[(i * 3181 + 17) % 50257 for i in range(16)]])
+    mask = torch.ones_like(prompt)
+    model.generation_config.eos_token_id = None
+    model.generation_config.pad_token_id = 0
+
+    def generate():
+        with torch.no_grad():
+            out = model.generate(prompt, attention_mask=mask, max_new_tokens=32, do_sample=False, use_cache=True)
+        assert out.shape[1] == 16 + 32
+    bench(name, generate, (32, "tokens/s"), r, filt)
 
 
 def run_vision_cases(r, filt):

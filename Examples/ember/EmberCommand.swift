@@ -8,7 +8,7 @@ struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
         abstract: "Ember: classify images, fine-tune image models, and inspect and convert checkpoints.",
-        subcommands: [Classify.self, TrainImage.self, Inspect.self, Convert.self]
+        subcommands: [Classify.self, TrainImage.self, Inspect.self, Convert.self, Generate.self]
     )
 }
 

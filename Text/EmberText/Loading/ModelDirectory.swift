@@ -53,6 +53,8 @@ public struct ModelDirectory: @unchecked Sendable {
                 .flatMap { try? $0.bool("do_lower_case", default: true) } ?? true
             return try Tokenizer.bert(vocab: vocab, lowercase: lowercase)
         }
+        // TODO: GPT-2's older directories have vocab.json + merges.txt instead of
+        // tokenizer.json; load them here once byte-level BPE lands in EmberTokenizers.
         throw TextModelError.missingFile(path: url.path, expected: "tokenizer.json or vocab.txt")
     }
 }
