@@ -76,6 +76,10 @@ func blasGEMM(
     beta: Double = 0, _ c: UnsafeMutableRawPointer, ldc: Int
 ) {
     if m == 0 || n == 0 { return }
+    if (m == 1 || n == 1) && k > 0 && (type == .float32 || type == .float64) {
+        blasGEMV(type: type, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, ldc: ldc)
+        return
+    }
     let ta = a.transposed ? CblasTrans : CblasNoTrans
     let tb = b.transposed ? CblasTrans : CblasNoTrans
     switch type {
@@ -106,6 +110,42 @@ func blasGEMM(
     case .int8: integerGEMM(Int8.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
     case .uint8: integerGEMM(UInt8.self, m: m, n: n, k: k, alpha, a, b, beta, c, ldc: ldc)
     case .float16, .bfloat16, .bool: preconditionFailure("gemm: no \(type) arithmetic")
+    }
+}
+
+/// A product with one row or one column is a matrix-vector product: GEMV
+/// reads the matrix once, where a GEMM kernel would first pack (copy) it,
+/// which triples the memory traffic of batch-1 inference (a linear layer's
+/// weight, a language model's head).
+func blasGEMV(
+    type: DType, m: Int, n: Int, k: Int, alpha: Double, _ a: MatrixOperand, _ b: MatrixOperand,
+    beta: Double, _ c: UnsafeMutableRawPointer, ldc: Int
+) {
+    // c (one row or one column) = alpha · matrix · vector + beta · c, in row-major terms:
+    // one row: cᵀ = op(b)ᵀ · op(a)ᵀ; one column: c = op(a) · op(b).
+    let (matrix, vector) = m == 1 ? (b, a) : (a, b)
+    let (rows, cols) = m == 1 ? (n, k) : (m, k)          // op(matrix) is rows × cols
+    // op(b)ᵀ when m == 1: b stored k × n reads transposed; b stored n × k (transposed) reads as is.
+    let transposeStored = m == 1 ? !matrix.transposed : matrix.transposed
+    let (storedRows, storedCols) = transposeStored ? (cols, rows) : (rows, cols)
+    let trans = transposeStored ? CblasTrans : CblasNoTrans
+    // The vector's stride: a row of a (or column of b) stored contiguous, or one element per ld.
+    let incx = (m == 1 ? vector.transposed : !vector.transposed) ? vector.ld : 1
+    let incy = m == 1 ? 1 : ldc
+    // BLAS may compute 0 · c when beta is 0, so NaN in c would survive: zero it first.
+    switch type {
+    case .float32:
+        if beta == 0 { for i in 0..<rows { c.assumingMemoryBound(to: Float.self)[i * incy] = 0 } }
+        cblas_sgemv(CblasRowMajor, trans, Int32(storedRows), Int32(storedCols), Float(alpha),
+                    matrix.pointer.assumingMemoryBound(to: Float.self), Int32(matrix.ld),
+                    vector.pointer.assumingMemoryBound(to: Float.self), Int32(incx), Float(beta),
+                    c.assumingMemoryBound(to: Float.self), Int32(incy))
+    default:
+        if beta == 0 { for i in 0..<rows { c.assumingMemoryBound(to: Double.self)[i * incy] = 0 } }
+        cblas_dgemv(CblasRowMajor, trans, Int32(storedRows), Int32(storedCols), alpha,
+                    matrix.pointer.assumingMemoryBound(to: Double.self), Int32(matrix.ld),
+                    vector.pointer.assumingMemoryBound(to: Double.self), Int32(incx), beta,
+                    c.assumingMemoryBound(to: Double.self), Int32(incy))
     }
 }
 

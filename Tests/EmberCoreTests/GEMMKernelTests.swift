@@ -136,8 +136,10 @@ import Testing
 
     /// The same through `gemm`, which splits rows or columns across threads and
     /// picks the kernel or OpenBLAS per part: few rows and many columns (split by
-    /// columns on AVX-512 builds), many rows, and narrow products.
-    @Test(arguments: [(32, 3136, 64), (16, 1000, 70), (95, 300, 40), (300, 95, 40), (128, 49, 1024), (40, 40, 40)])
+    /// columns on AVX-512 builds), many rows, narrow products, and one row or
+    /// one column (batch-1 inference), which go to GEMV.
+    @Test(arguments: [(32, 3136, 64), (16, 1000, 70), (95, 300, 40), (300, 95, 40), (128, 49, 1024), (40, 40, 40),
+                      (1, 3000, 700), (3000, 1, 700), (1, 1, 300)])
     func throughDispatch(shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         for (ta, tb) in Self.transposes {
