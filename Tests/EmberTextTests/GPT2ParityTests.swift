@@ -88,4 +88,22 @@ enum GPT2Fixture {
             #expect(streamed == Array(ids.dropFirst((gen["prompt"] as! [Int]).count)))
         }
     }
+
+    @Test("a fresh model starts from transformers' init: std 0.02, residual projections / √(2·n_layer)")
+    func freshModelInitialization() {
+        let config = GPT2Config(vocabSize: 2000, nPositions: 128, nEmbd: 64, nLayer: 4, nHead: 4)
+        let model = Generator.withDefault(Generator(seed: 3)) { GPT2LMHeadModel(config: config) }
+        let weights = model.stateDict()
+        func std(_ key: String) -> Double { weights[key]!.to(.float64).std().item() }
+        for key in ["transformer.wte.weight", "transformer.wpe.weight", "transformer.h.0.attn.c_attn.weight",
+                    "transformer.h.3.mlp.c_fc.weight"] {
+            #expect(abs(std(key) / 0.02 - 1) < 0.05, "\(key): std \(std(key))")
+        }
+        let projection = 0.02 / 8.0.squareRoot()
+        for key in ["transformer.h.0.attn.c_proj.weight", "transformer.h.2.mlp.c_proj.weight"] {
+            #expect(abs(std(key) / projection - 1) < 0.05, "\(key): std \(std(key))")
+        }
+        #expect(weights["transformer.h.1.mlp.c_fc.bias"]!.abs().max().item() == 0)
+        #expect(model.training)
+    }
 }

@@ -18,11 +18,11 @@ public final class Conv1D: Module {
     public var bias: Tensor { parameter("bias")! }
 
     /// `nf` outputs from `nx` inputs, initialized as transformers does
-    /// (normal with std 0.02, zero bias).
-    public init(nf: Int, nx: Int, dtype: DType = .float32) {
+    /// (normal with std 0.02 by default, zero bias).
+    public init(nf: Int, nx: Int, std: Double = 0.02, dtype: DType = .float32) {
         (self.nf, self.nx) = (nf, nx)
         super.init()
-        registerParameter("weight", Init.normal_(Tensor.empty([nx, nf], dtype: dtype), std: 0.02))
+        registerParameter("weight", Init.normal_(Tensor.empty([nx, nf], dtype: dtype), std: std))
         registerParameter("bias", Tensor.zeros([nf], dtype: dtype))
     }
 
@@ -47,8 +47,8 @@ public final class GPT2Attention: Module {
         if config.scaleAttnByInverseLayerIdx { scaling /= Double(layerIdx + 1) }
         self.scaling = scaling
         super.init()
-        registerModule("c_attn", Conv1D(nf: 3 * config.nEmbd, nx: config.nEmbd))
-        registerModule("c_proj", Conv1D(nf: config.nEmbd, nx: config.nEmbd))
+        registerModule("c_attn", Conv1D(nf: 3 * config.nEmbd, nx: config.nEmbd, std: config.initializerRange))
+        registerModule("c_proj", Conv1D(nf: config.nEmbd, nx: config.nEmbd, std: config.residualProjectionStd))
         registerModule("attn_dropout", Dropout(p: config.attnPdrop))
         registerModule("resid_dropout", Dropout(p: config.residPdrop))
     }
@@ -92,8 +92,8 @@ public final class GPT2MLP: Module {
     public init(config: GPT2Config) {
         activation = config.activation
         super.init()
-        registerModule("c_fc", Conv1D(nf: config.innerDim, nx: config.nEmbd))
-        registerModule("c_proj", Conv1D(nf: config.nEmbd, nx: config.innerDim))
+        registerModule("c_fc", Conv1D(nf: config.innerDim, nx: config.nEmbd, std: config.initializerRange))
+        registerModule("c_proj", Conv1D(nf: config.nEmbd, nx: config.innerDim, std: config.residualProjectionStd))
         registerModule("dropout", Dropout(p: config.residPdrop))
     }
 

@@ -32,6 +32,8 @@ public struct GPT2Config: Sendable, Equatable {
     public var scaleAttnByInverseLayerIdx: Bool
     /// Dropout probabilities (training only): embeddings, residual branches, attention weights.
     public var embdPdrop = 0.1, residPdrop = 0.1, attnPdrop = 0.1
+    /// The standard deviation of freshly initialized weights.
+    public var initializerRange = 0.02
 
     /// GPT-2 small's shape unless overridden.
     public init(vocabSize: Int = 50257, nPositions: Int = 1024, nEmbd: Int = 768, nLayer: Int = 12, nHead: Int = 12,
@@ -86,6 +88,7 @@ public struct GPT2Config: Sendable, Equatable {
         embdPdrop = try config.double("embd_pdrop", default: 0.1, range: 0...1)
         residPdrop = try config.double("resid_pdrop", default: 0.1, range: 0...1)
         attnPdrop = try config.double("attn_pdrop", default: 0.1, range: 0...1)
+        initializerRange = try config.double("initializer_range", default: 0.02, range: 0...100)
     }
 
     /// `eos_token_id` may be a list in newer configs; generation stops at the first.
@@ -101,6 +104,9 @@ public struct GPT2Config: Sendable, Equatable {
     public var innerDim: Int { nInner ?? 4 * nEmbd }
     /// Each attention head's width.
     public var headDim: Int { nEmbd / nHead }
+    /// transformers shrinks the init of the projections that feed the residual
+    /// stream by √(2 · n_layer), so the stream's variance doesn't grow with depth.
+    public var residualProjectionStd: Double { initializerRange / (2 * Double(nLayer)).squareRoot() }
 }
 
 extension GPT2Config.Activation {

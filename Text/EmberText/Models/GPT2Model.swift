@@ -24,8 +24,12 @@ public final class GPT2Model: Module {
         self.config = config
         blocks = (0..<config.nLayer).map { GPT2Block(config: config, layerIdx: $0) }
         super.init()
-        registerModule("wte", Embedding(numEmbeddings: config.vocabSize, embeddingDim: config.nEmbd))
-        registerModule("wpe", Embedding(numEmbeddings: config.nPositions, embeddingDim: config.nEmbd))
+        let (wte, wpe) = (Embedding(numEmbeddings: config.vocabSize, embeddingDim: config.nEmbd),
+                          Embedding(numEmbeddings: config.nPositions, embeddingDim: config.nEmbd))
+        // transformers' init (std 0.02), not nn.Embedding's N(0, 1).
+        GradMode.noGrad { for e in [wte, wpe] { Init.normal_(e.weight, std: config.initializerRange) } }
+        registerModule("wte", wte)
+        registerModule("wpe", wpe)
         registerModule("drop", Dropout(p: config.embdPdrop))
         registerModule("h", ModuleList(blocks))
         registerModule("ln_f", LayerNorm([config.nEmbd], eps: config.layerNormEpsilon))
@@ -65,7 +69,9 @@ public final class GPT2LMHeadModel: Module, CausalLanguageModel {
         super.init()
         registerModule("transformer", GPT2Model(config: config))
         if !config.tieWordEmbeddings {
-            registerModule("lm_head", Linear(inFeatures: config.nEmbd, outFeatures: config.vocabSize, bias: false))
+            let head = Linear(inFeatures: config.nEmbd, outFeatures: config.vocabSize, bias: false)
+            GradMode.noGrad { _ = Init.normal_(head.weight, std: config.initializerRange) }
+            registerModule("lm_head", head)
         }
     }
 
