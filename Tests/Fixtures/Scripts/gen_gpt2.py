@@ -118,6 +118,6 @@ reference = {
     "cli": cli,
 }
 with open(os.path.join(OUT, "reference.json"), "w") as f:
-    json.dump(reference, f, indent=1)
+    json.dump(reference, f, separators=(",", ":"))
 os.chmod(os.path.join(OUT, "reference.safetensors"), 0o644)
 print("logits range", float(logits.min()), float(logits.max()))
