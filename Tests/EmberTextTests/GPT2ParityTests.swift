@@ -55,6 +55,35 @@ enum GPT2Fixture {
         #expect(GPT2Fixture.maxDifference(last, expected.select(dim: 1, index: ids.size(1) - 1)) <= 1e-4)
     }
 
+    @Test("erf GELU and attention scaled by 1/(layer + 1) match transformers too")
+    func configVariantsMatchTransformers() throws {
+        var values = GPT2LoadingTests.tinyConfig
+        values["activation_function"] = "gelu"
+        values["scale_attn_by_inverse_layer_idx"] = true
+        let config = try GPT2Config(HFConfig(values: values))
+        let model = try GPT2LMHeadModel.load(config: config, stateDict: GPT2LoadingTests.tinyWeights())
+        let ids = try GPT2Fixture.tensor("input_ids")
+        let logits = GradMode.noGrad { model(ids) }
+        let expected = try GPT2Fixture.tensor("variant_logits")
+        let worst = GPT2Fixture.maxDifference(logits, expected)
+        #expect(worst <= 1e-4, "max |Δ| \(worst)")
+        #expect(GPT2Fixture.maxDifference(expected, try GPT2Fixture.tensor("logits")) > 1e-2, "the switches change the logits")
+    }
+
+    @Test("training, dropout on: one backward pass reaches every parameter")
+    func backwardReachesEveryParameter() throws {
+        let model = try GPT2Fixture.model().train()
+        let ids = try GPT2Fixture.tensor("input_ids")
+        let loss = Generator.withDefault(Generator(seed: 9)) {
+            Functional.crossEntropy(model(ids).reshape([-1, 496]), ids.reshape([-1]))
+        }
+        loss.backward()
+        for (name, p) in model.namedParameters() {
+            let g = try #require(p.grad, "\(name) has no gradient")
+            #expect(g.abs().sum().item() > 0, "\(name): zero gradient")
+        }
+    }
+
     @Test("KV cache: a prefix, then one token, two, and one at a time, equal the full sequence's logits")
     func cacheMatchesFullSequence() throws {
         let model = try GPT2Fixture.model()

@@ -52,6 +52,13 @@ g = torch.Generator().manual_seed(1)
 input_ids = torch.randint(5, vocab, (2, 9), generator=g)
 with torch.no_grad():
     logits = model(input_ids).logits
+    # The same weights under config switches some GPT-2 variants set: erf GELU,
+    # and attention scaled down by layer (Stanford CRFM's Mistral runs).
+    variant_config = GPT2Config(**{**config.to_dict(), "activation_function": "gelu",
+                                   "scale_attn_by_inverse_layer_idx": True})
+    variant = GPT2LMHeadModel(variant_config).eval()
+    variant.load_state_dict(model.state_dict())
+    variant_logits = variant(input_ids).logits
     # Incremental logits through HF's own cache, as a cross-check of the reference.
     out = model(input_ids[:, :5], use_cache=True)
     step = model(input_ids[:, 5:], past_key_values=out.past_key_values, use_cache=True).logits
@@ -107,7 +114,7 @@ cli = {"prompt": prompt_text, "max_new_tokens": 8, "prompt_ids": encoded, "ids":
        "text": tokenizer.decode(cli_ids, skip_special_tokens=True)}
 print("cli", cli)
 
-save_file({"input_ids": input_ids, "logits": logits.contiguous(), "scores": scores, "history": history,
+save_file({"input_ids": input_ids, "logits": logits.contiguous(), "variant_logits": variant_logits.contiguous(), "scores": scores, "history": history,
            "penalized": penalized.contiguous()}, os.path.join(OUT, "reference.safetensors"))
 reference = {
     "keys": [[k, list(v.shape)] for k, v in model.state_dict().items()],
