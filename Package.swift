@@ -210,7 +210,8 @@ package.targets.append(.testTarget(
 package.products.append(.library(name: "EmberText", targets: ["EmberText"]))
 package.targets.append(.target(
     name: "EmberText",
-    dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberTokenizers"],
+    dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberTokenizers",
+                   .product(name: "SwiftCSV", package: "SwiftCSV")],
     path: "Text/EmberText",
     exclude: ["README.md"],
     swiftSettings: optimize
