@@ -29,6 +29,12 @@ public struct BPETrainer: Sendable {
     public var maxTokenLength: Int?
     /// The model's `unk_token` in the saved file (the trainer does not use it).
     public var unkToken: String?
+    /// Ids for the prefixed/suffixed alphabet symbols ("##a", "a</w>") in
+    /// this order, before any others. HF numbers them in hash-map order,
+    /// which changes from run to run and decides ties between merges; give
+    /// the order of an HF run (its vocabulary, by id) to reproduce it.
+    /// nil: order of first appearance over the words in UTF-8 order.
+    public var derivedSymbolOrder: [String]?
 
     /// A trainer with HF's defaults (vocab_size 30000, min_frequency 0).
     ///
@@ -59,9 +65,20 @@ public struct BPETrainer: Sendable {
                       preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
         var counts = WordCounts()
         counts.add(lines: lines, normalizer: normalizer, preTokenizer: preTokenizer)
-        var t = TrainedTokenizer(model: .bpe(try learn(counts)), normalizer: normalizer, preTokenizer: preTokenizer)
-        t.addedTokens = TrainedTokenizer.specials(specialTokens, in: t.model.tokens)
-        return t
+        return try train(counts, normalizer: normalizer, preTokenizer: preTokenizer)
+    }
+
+    /// Trains on counted words, already pre-tokenized; `normalizer` and
+    /// `preTokenizer` are only recorded for the saved file.
+    ///
+    /// ```swift
+    /// let trained = try BPETrainer(vocabSize: 100).train(WordCounts(["low": 5, "lowest": 2]))
+    /// ```
+    public func train(_ words: WordCounts, normalizer: (any Normalizer)? = nil,
+                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
+        let model = try learn(words)
+        return TrainedTokenizer(model: .bpe(model), normalizer: normalizer, preTokenizer: preTokenizer,
+                                addedTokens: TrainedTokenizer.specials(specialTokens, in: model.vocab))
     }
 
     /// Trains on text files, line by line with line endings kept (HF's
@@ -84,13 +101,6 @@ public struct BPETrainer: Sendable {
     /// let model = try BPETrainer(vocabSize: 300).learn(counts)
     /// ```
     public func learn(_ words: WordCounts) throws(TrainerError) -> BPEModelData {
-        try learn(words, derivedTokenOrder: nil)
-    }
-
-    /// `derivedTokenOrder` fixes the ids of prefixed/suffixed alphabet tokens
-    /// ("##a"); HF numbers them in hash-map order, which changes from run to
-    /// run, so parity tests pass the order an HF run used.
-    func learn(_ words: WordCounts, derivedTokenOrder: [String]?) throws(TrainerError) -> BPEModelData {
         guard vocabSize > 0 else { throw .invalidSetting("vocab_size must be positive") }
         let sorted = words.sorted()
         guard !sorted.isEmpty else { throw .emptyCorpus }
@@ -102,18 +112,27 @@ public struct BPETrainer: Sendable {
         guard learner.tokens.count <= vocabSize else {
             throw .vocabularyTooSmall(vocabSize: vocabSize, required: learner.tokens.count)
         }
-        for t in derivedTokenOrder ?? [] { _ = learner.id(of: t) }
-
-        for (word, count) in sorted {
-            var w = MergeWord(ids: [], lengths: [])
+        // Words as symbol strings first, so that derived symbols can be
+        // numbered in the requested order before the others.
+        var symbolWords: [[String]] = []
+        var derived: [String] = []
+        var seen = Set<VocabKey>()
+        for (word, _) in sorted {
+            var symbols: [String] = []
             for (k, c) in word.enumerated() where alphabet.contains(c) {
                 var s = String(c)
                 if k > 0, let p = continuingSubwordPrefix { s = p + s }
                 if k == word.count - 1, let x = endOfWordSuffix { s += x }
-                w.ids.append(learner.id(of: s))
-                w.lengths.append(1)
+                if learner.index[VocabKey(s)] == nil, seen.insert(VocabKey(s)).inserted { derived.append(s) }
+                symbols.append(s)
             }
-            learner.words.append(w)
+            symbolWords.append(symbols)
+        }
+        for s in derivedSymbolOrder ?? [] where seen.contains(VocabKey(s)) { _ = learner.id(of: s) }
+        for s in derived { _ = learner.id(of: s) }
+        for (symbols, (_, count)) in zip(symbolWords, sorted) {
+            let ids = symbols.map { learner.index[VocabKey($0)]! }
+            learner.words.append(MergeWord(ids: ids, lengths: Array(repeating: 1, count: ids.count)))
             learner.counts.append(count)
         }
 

@@ -58,7 +58,18 @@ public struct UnigramTrainer: Sendable {
                       preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
         var counts = WordCounts()
         counts.add(lines: lines, normalizer: normalizer, preTokenizer: preTokenizer)
-        let model = try learn(counts)
+        return try train(counts, normalizer: normalizer, preTokenizer: preTokenizer)
+    }
+
+    /// Trains on counted words, already pre-tokenized; `normalizer` and
+    /// `preTokenizer` are only recorded for the saved file.
+    ///
+    /// ```swift
+    /// let trained = try UnigramTrainer(vocabSize: 50, unkToken: "<unk>").train(WordCounts(["hello": 4, "help": 2]))
+    /// ```
+    public func train(_ words: WordCounts, normalizer: (any Normalizer)? = nil,
+                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
+        let model = try learn(words)
         return TrainedTokenizer(model: .unigram(model), normalizer: normalizer, preTokenizer: preTokenizer,
                                 addedTokens: TrainedTokenizer.specials(specialTokens, in: model.pieces.map(\.piece)))
     }

@@ -60,12 +60,7 @@ public struct WordPieceTrainer: Sendable {
     /// let trained = try WordPieceTrainer(vocabSize: 100).train(WordCounts(["hug": 10, "hugs": 5]))
     /// ```
     public func train(_ words: WordCounts, normalizer: (any Normalizer)? = nil, preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        try train(words, derivedTokenOrder: nil, normalizer: normalizer, preTokenizer: preTokenizer)
-    }
-
-    func train(_ words: WordCounts, derivedTokenOrder: [String]?, normalizer: (any Normalizer)?,
-               preTokenizer: (any PreTokenizer)?) throws(TrainerError) -> TrainedTokenizer {
-        let learned = try bpe.learn(words, derivedTokenOrder: derivedTokenOrder)
+        let learned = try bpe.learn(words)
         let model = WordPieceModelData(vocab: learned.vocab, unkToken: unkToken,
                                        continuingSubwordPrefix: bpe.continuingSubwordPrefix ?? "##",
                                        maxInputCharsPerWord: maxInputCharsPerWord)
