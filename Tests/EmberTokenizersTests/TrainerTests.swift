@@ -145,3 +145,17 @@ import Testing
         #expect(scores == m.pieces.map(\.score))
     }
 }
+
+/// The writer lays out floats and escapes strings as HF's serde_json does:
+/// the script saved a Unigram tokenizer with these pieces from HF.
+@Test func jsonLayoutMatchesHF() throws {
+    let pieces: [(piece: String, score: Double)] = [
+        ("<unk>", 0.0), ("a", -1.0), ("b", -2.5), ("c", 1e-5), ("d", -1.5e-5), ("e", 1e-6), ("f", -3e-7),
+        ("g", 123456789.0), ("h", 1e16), ("i", 1.2345678901234567e20), ("j", -9.87654321e-10), ("k", 0.1),
+        ("l", -0.30000000000000004), ("m", Double.leastNonzeroMagnitude), ("n", 1.7976931348623157e308), ("o", 9007199254740993.0),
+        ("p", -2.821095567027995), ("q\"\\\n\t\u{1}\u{7f}\u{e9}\u{6771}\u{1F600}", -4.25), ("r", 1e15), ("s", 0.001),
+    ]
+    let t = TrainedTokenizer(model: .unigram(UnigramModelData(pieces: pieces, unkId: 0)))
+    let hf = try Data(contentsOf: TrainFixtures.url("hf/unigram_float_layout.json"))
+    #expect(String(decoding: try t.jsonData(), as: UTF8.self) == String(decoding: hf, as: UTF8.self))
+}

@@ -55,6 +55,15 @@ CONFIGS = {
         trainer=dict(vocab_size=400, special_tokens=["<pad>", "<unk>"], unk_token="<unk>")),
 }
 
+# Pieces and scores for the float/escape layout check (the Swift test lists
+# the same ones).
+FLOAT_LAYOUT = [
+    ("<unk>", 0.0), ("a", -1.0), ("b", -2.5), ("c", 1e-5), ("d", -1.5e-5), ("e", 1e-6), ("f", -3e-7),
+    ("g", 123456789.0), ("h", 1e16), ("i", 1.2345678901234567e20), ("j", -9.87654321e-10), ("k", 0.1),
+    ("l", -0.30000000000000004), ("m", 5e-324), ("n", 1.7976931348623157e308), ("o", 9007199254740993.0),
+    ("p", -2.821095567027995), ("q\"\\\n\t\u0001\u007f\u00e9\u6771\U0001f600", -4.25), ("r", 1e15), ("s", 0.001),
+]
+
 
 def generated_lines(seed=1234, n=120):
     """Deterministic lines of accented Latin, Greek, CJK and full-width text."""
@@ -147,6 +156,11 @@ def references():
             "pretty_crc32": zlib.crc32(tok.to_str(pretty=True).encode("utf-8")),
             "heldout_ids": encode_ids(tok, heldout),
         }
+    # How serde_json lays out floats (and escapes strings), to check the
+    # writer on values training rarely produces.
+    layout = Tokenizer(models.Unigram([(p, v) for p, v in FLOAT_LAYOUT], unk_id=0, byte_fallback=False))
+    with open(os.path.join(OUT, "hf", "unigram_float_layout.json"), "w", encoding="utf-8") as f:
+        f.write(layout.to_str(pretty=True))
     with open(os.path.join(OUT, "hf_encodings.json"), "w", encoding="utf-8") as f:
         json.dump(encodings, f, ensure_ascii=False, separators=(",", ":"))
 

@@ -6,6 +6,11 @@
 import Foundation
 
 /// A learned vocabulary, in the form HF writes it.
+///
+/// ```swift
+/// if case .bpe(let m) = trained.model { print(m.merges.prefix(3)) }
+/// trained.model.tokens.count   // vocabulary size
+/// ```
 public enum TrainedModel: Sendable, Equatable {
     /// HF `BPE`: tokens by id, merges by rank.
     case bpe(BPEModelData)
@@ -25,6 +30,11 @@ public enum TrainedModel: Sendable, Equatable {
 }
 
 /// A trained BPE model.
+///
+/// ```swift
+/// let m = try BPETrainer(vocabSize: 300).learn(counts)
+/// m.vocab[0]; m.merges.first   // ("t", "h"), say
+/// ```
 public struct BPEModelData: Sendable, Equatable {
     /// Tokens in id order; `merges` in rank order.
     public var vocab: [String]
@@ -34,6 +44,20 @@ public struct BPEModelData: Sendable, Equatable {
     public var continuingSubwordPrefix: String?
     public var endOfWordSuffix: String?
 
+    /// A BPE model from its parts.
+    ///
+    /// ```swift
+    /// let m = BPEModelData(vocab: ["a", "b", "ab"], merges: [("a", "b")])
+    /// ```
+    public init(vocab: [String], merges: [(String, String)], unkToken: String? = nil,
+                continuingSubwordPrefix: String? = nil, endOfWordSuffix: String? = nil) {
+        self.vocab = vocab
+        self.merges = merges
+        self.unkToken = unkToken
+        self.continuingSubwordPrefix = continuingSubwordPrefix
+        self.endOfWordSuffix = endOfWordSuffix
+    }
+
     public static func == (a: Self, b: Self) -> Bool {
         a.vocab == b.vocab && a.merges.count == b.merges.count && zip(a.merges, b.merges).allSatisfy { $0 == $1 }
             && a.unkToken == b.unkToken && a.continuingSubwordPrefix == b.continuingSubwordPrefix
@@ -42,20 +66,52 @@ public struct BPEModelData: Sendable, Equatable {
 }
 
 /// A trained WordPiece model.
+///
+/// ```swift
+/// if case .wordPiece(let m) = trained.model { print(m.vocab.filter { $0.hasPrefix("##") }.count) }
+/// ```
 public struct WordPieceModelData: Sendable, Equatable {
     /// Tokens in id order.
     public var vocab: [String]
     public var unkToken: String
     public var continuingSubwordPrefix: String
     public var maxInputCharsPerWord: Int
+
+    /// A WordPiece model from its parts, with HF's defaults.
+    ///
+    /// ```swift
+    /// let m = WordPieceModelData(vocab: ["[UNK]", "a", "##b"])
+    /// ```
+    public init(vocab: [String], unkToken: String = "[UNK]", continuingSubwordPrefix: String = "##",
+                maxInputCharsPerWord: Int = 100) {
+        self.vocab = vocab
+        self.unkToken = unkToken
+        self.continuingSubwordPrefix = continuingSubwordPrefix
+        self.maxInputCharsPerWord = maxInputCharsPerWord
+    }
 }
 
 /// A trained Unigram model.
+///
+/// ```swift
+/// let m = try UnigramTrainer(vocabSize: 500, unkToken: "<unk>").learn(counts)
+/// m.pieces[0]   // ("<unk>", 0.0)
+/// ```
 public struct UnigramModelData: Sendable, Equatable {
     /// Pieces in id order with their log-probabilities.
     public var pieces: [(piece: String, score: Double)]
     /// Id of the unknown piece, if any.
     public var unkId: Int?
+
+    /// A Unigram model from its parts.
+    ///
+    /// ```swift
+    /// let m = UnigramModelData(pieces: [("<unk>", 0), ("a", -1.5)], unkId: 0)
+    /// ```
+    public init(pieces: [(piece: String, score: Double)], unkId: Int?) {
+        self.pieces = pieces
+        self.unkId = unkId
+    }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.unkId == b.unkId && a.pieces.count == b.pieces.count

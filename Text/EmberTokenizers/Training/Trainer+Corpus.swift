@@ -28,8 +28,16 @@ public struct WordCounts: Sendable {
     }
 
     /// Number of distinct words.
+    ///
+    /// ```swift
+    /// WordCounts(["a": 2, "b": 1]).count   // 2
+    /// ```
     public var count: Int { counts.count }
     /// The count of one word (0 when absent).
+    ///
+    /// ```swift
+    /// WordCounts(["a": 2])["a"]   // 2
+    /// ```
     public subscript(_ word: String) -> Int { counts[VocabKey(word)] ?? 0 }
 
     /// Counts each word once per occurrence. Empty words carry no symbol to

@@ -75,20 +75,38 @@ enum TrainingJSON: Equatable {
         out += "\""
     }
 
-    /// Ryu's shortest digits, laid out as serde_json does: "0.0", "-3.25",
-    /// "1e-7", "1.5e20" (Swift's own form would be "1e-07").
+    /// Shortest round-trip digits laid out as HF's serde_json does: "0.0",
+    /// "-3.25", "0.00001", "1e-7", "1.5e+20" (Swift would write "1e-05").
     static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e16 { return String(format: "%.1f", d) }
-        let s = "\(d)"
-        guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return s }
-        var mantissa = String(s[..<e])
-        if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
-        guard var exp = Int(s[s.index(after: e)...]) else { return s }
-        // Swift keeps 16 significant digits in the mantissa; ryu prints the
-        // exponent without padding or a plus sign.
-        let sign = exp < 0 ? "-" : ""
-        exp = abs(exp)
-        return "\(mantissa)e\(sign)\(exp)"
+        if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
+        // Swift's description has the same shortest digits; take them and
+        // the decimal point's position, then lay them out again.
+        let s = "\(d.magnitude)"
+        var digits = "", point = 0
+        if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            let mantissa = s[..<e]
+            digits = mantissa.filter(\.isNumber)
+            point = (Int(s[s.index(after: e)...]) ?? 0) + (mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count)
+        } else {
+            let dot = s.firstIndex(of: ".") ?? s.endIndex
+            digits = s.filter(\.isNumber)
+            point = s.distance(from: s.startIndex, to: dot)
+        }
+        while digits.first == "0" { digits.removeFirst(); point -= 1 }
+        while digits.last == "0" { digits.removeLast() }
+        let n = digits.count
+        var out = d.sign == .minus ? "-" : ""
+        if n <= point && point <= 16 {
+            out += digits + String(repeating: "0", count: point - n) + ".0"
+        } else if 0 < point && point <= 16 {
+            out += digits.prefix(point) + "." + digits.dropFirst(point)
+        } else if -5 < point && point <= 0 {
+            out += "0." + String(repeating: "0", count: -point) + digits
+        } else {
+            out += n == 1 ? digits : digits.prefix(1) + "." + digits.dropFirst()
+            out += point - 1 < 0 ? "e\(point - 1)" : "e+\(point - 1)"
+        }
+        return out
     }
 }
