@@ -74,13 +74,14 @@ import Testing
     }
 
     /// Without HF's hash order Ember numbers "##x" by first appearance; the
-    /// result is one HF could produce on another run. Most of it agrees.
+    /// result is one HF could produce on another run. Measured: 599 of 600
+    /// tokens shared; three HF runs of a 1000-token config share 991-999.
     @Test func wordPieceDefaultOrderIsCloseToHF() throws {
         let t = try TrainFixtures.wordPieceBert(hfOrder: false)
         let hf = Set(TrainFixtures.vocab("wordpiece_bert"))
         let shared = t.model.tokens.filter(hf.contains).count
         #expect(t.model.tokens.count == hf.count)
-        #expect(Double(shared) >= 0.97 * Double(hf.count), "shared \(shared) of \(hf.count)")
+        #expect(Double(shared) >= 0.99 * Double(hf.count), "shared \(shared) of \(hf.count)")
     }
 
     @Test func unigramMatchesHF() throws {

@@ -43,12 +43,17 @@ extension TrainedTokenizer {
             ("truncation", .null),
             ("padding", .null),
             ("added_tokens", .array(addedTokens.sorted { $0.id < $1.id }.map(Self.json))),
-            ("normalizer", try normalizer.map { (n: any Normalizer) throws(TrainerError) in try componentJSON(n, role: "normalizer") } ?? .null),
-            ("pre_tokenizer", try preTokenizer.map { (p: any PreTokenizer) throws(TrainerError) in try componentJSON(p, role: "pre_tokenizer") } ?? .null),
-            ("post_processor", try postProcessor.map { (p: any PostProcessor) throws(TrainerError) in try componentJSON(p, role: "post_processor") } ?? .null),
-            ("decoder", try decoder.map { (d: any TokenDecoder) throws(TrainerError) in try componentJSON(d, role: "decoder") } ?? .null),
+            ("normalizer", try Self.part(normalizer, "normalizer")),
+            ("pre_tokenizer", try Self.part(preTokenizer, "pre_tokenizer")),
+            ("post_processor", try Self.part(postProcessor, "post_processor")),
+            ("decoder", try Self.part(decoder, "decoder")),
             ("model", Self.json(model)),
         ])
+    }
+
+    static func part(_ component: Any?, _ role: String) throws(TrainerError) -> TrainingJSON {
+        guard let component else { return .null }
+        return try componentJSON(component, role: role)
     }
 
     static func json(_ t: AddedToken) -> TrainingJSON {

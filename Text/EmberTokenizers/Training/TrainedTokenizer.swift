@@ -163,7 +163,9 @@ public struct TrainedTokenizer: Sendable {
     }
 
     /// An Ember `Tokenizer` read back from the tokenizer.json this writes, so
-    /// it is exactly what a later `Tokenizer(contentsOf:)` would load.
+    /// it is exactly what a later `Tokenizer(contentsOf:)` would load. Throws
+    /// `TokenizerError.unknownType` for a model type the loader does not
+    /// know yet (BPE and Unigram until their models land).
     ///
     /// ```swift
     /// let ids = try trained.tokenizer().encode("some text").ids
