@@ -82,6 +82,28 @@ import Testing
         }
     }
 
+    @Test func nonUTF8FileIsAnError() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ember-train-\(UUID().uuidString).txt")
+        try Data([0x61, 0xFF, 0xFE, 0x0A]).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: TrainerError.unreadableFile(path: url.path, reason: "not UTF-8 text")) {
+            try UnigramTrainer(vocabSize: 10).train(files: [url])
+        }
+    }
+
+    /// A given symbol order only numbers symbols the corpus has; the rest
+    /// keep their default order after them.
+    @Test func derivedSymbolOrderNumbersOnlySeenSymbols() throws {
+        var t = WordPieceTrainer(vocabSize: 12, specialTokens: ["[UNK]"])
+        t.bpe.derivedSymbolOrder = ["##zz", "##c", "##q"]
+        let trained = try t.train(WordCounts(["abc": 3, "ab": 2]))
+        let vocab = trained.model.tokens
+        #expect(Array(vocab.prefix(6)) == ["[UNK]", "a", "b", "c", "##c", "##b"])
+        #expect(!vocab.contains("##zz") && !vocab.contains("##q"))
+        t.bpe.derivedSymbolOrder = nil
+        #expect(Array(try t.train(WordCounts(["abc": 3, "ab": 2])).model.tokens.prefix(6)) == ["[UNK]", "a", "b", "c", "##b", "##c"])
+    }
+
     struct Shouting: Normalizer {
         func normalize(_ text: inout NormalizedString) {}
     }
