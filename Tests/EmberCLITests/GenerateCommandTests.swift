@@ -56,6 +56,7 @@ private func json(_ run: Run) throws -> [String: Any] {
         (["--top-k=-3"], "top_k"),
         (["--repetition-penalty", "0"], "repetition_penalty"),
         (["--max-new-tokens", "100"], "exceeds the model's 64 positions"),
+        (["--max-new-tokens", String(Int.max)], "exceeds the model's 64 positions"),
     ])
     func badArguments(_ extra: [String], _ message: String) throws {
         let run = try ember(base + extra)

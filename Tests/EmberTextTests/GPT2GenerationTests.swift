@@ -83,6 +83,7 @@ import Testing
             (GenerationConfig(maxNewTokens: 5), [], .invalidPrompt(reason: "it has no tokens")),
             (GenerationConfig(maxNewTokens: 5), [1, 496], .invalidPrompt(reason: "token id 496 is outside the vocabulary 0..<496")),
             (GenerationConfig(maxNewTokens: 60), [1, 2, 3, 4, 5], .tooLong(promptLength: 5, maxNewTokens: 60, maxPositions: 64)),
+            (GenerationConfig(maxNewTokens: .max), [1], .tooLong(promptLength: 1, maxNewTokens: .max, maxPositions: 64)),
         ]
         for (config, prompt, error) in cases {
             #expect(throws: error) { try TextGeneration.generate(model, prompt: prompt, config: config) }

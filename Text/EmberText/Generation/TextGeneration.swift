@@ -25,7 +25,8 @@ public enum TextGeneration {
         if let bad = prompt.first(where: { $0 < 0 || $0 >= model.vocabSize }) {
             throw .invalidPrompt(reason: "token id \(bad) is outside the vocabulary 0..<\(model.vocabSize)")
         }
-        guard prompt.count + config.maxNewTokens <= model.maxPositions else {
+        // Compared by subtraction: a huge max_new_tokens must not overflow the sum.
+        guard prompt.count <= model.maxPositions, config.maxNewTokens <= model.maxPositions - prompt.count else {
             throw .tooLong(promptLength: prompt.count, maxNewTokens: config.maxNewTokens, maxPositions: model.maxPositions)
         }
         if config.maxNewTokens == 0 { return prompt }
