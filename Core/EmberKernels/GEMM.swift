@@ -1,6 +1,7 @@
 // Matrix products. Float32 and float64 go to OpenBLAS, except float32 on
-// AVX-512 builds, which mostly runs Ember's own kernel (GEMM+AVX512.swift);
-// transposed operands are passed as transposes with their leading dimension.
+// AVX-512 builds, which mostly runs Ember's own kernel (GEMM+AVX512.swift).
+// A product with one row or one column is an OpenBLAS GEMV on every build.
+// Transposed operands are passed as transposes with their leading dimension.
 // Integer products (rare: index arithmetic) use a plain triple loop.
 
 import COpenBLAS
