@@ -76,6 +76,7 @@ runTrainingCases()
 runCheckpointCases()
 runVisionCases()
 runGEMMKernelCases()
+runTokenizerCases()
 
 // The same products straight through OpenBLAS on its own threads, to show what
 // Ember adds (Ember keeps OpenBLAS single-threaded and splits rows itself).

@@ -12,6 +12,24 @@ public protocol PostProcessor: Sendable {
     func addedTokens(isPair: Bool) -> Int
     /// Joins `a` and `b` (already truncated) into the final encoding.
     func process(_ a: Encoding, _ b: Encoding?, addSpecialTokens: Bool) -> Encoding
+    /// HF's `process_encodings`: the sequences (one or two) after this
+    /// step, merged or not, so a `SequenceProcessor` can chain steps.
+    func processEncodings(_ encodings: [Encoding], addSpecialTokens: Bool) -> [Encoding]
+}
+
+extension PostProcessor {
+    public func processEncodings(_ encodings: [Encoding], addSpecialTokens: Bool) -> [Encoding] {
+        guard let a = encodings.first else { return [] }
+        return [process(a, encodings.count > 1 ? encodings[1] : nil, addSpecialTokens: addSpecialTokens)]
+    }
+
+    /// `process` for steps that only rewrite each sequence: theirs, then concatenated.
+    func processByEncodings(_ a: Encoding, _ b: Encoding?, addSpecialTokens: Bool) -> Encoding {
+        let list = processEncodings(b.map { [a, $0] } ?? [a], addSpecialTokens: addSpecialTokens)
+        var e = Encoding()
+        for x in list { e.append(x) }
+        return e
+    }
 }
 
 /// HF's `default_process`: the sequences concatenated, type ids untouched.
