@@ -123,12 +123,12 @@ struct AddedVocabulary: Sendable {
             }
             if token.lstrip {
                 var newStart = start
-                while newStart > 0, s[newStart - 1].properties.isWhitespace { newStart -= 1 }
+                while newStart > 0, s[newStart - 1].isWhiteSpace { newStart -= 1 }
                 // Spaces already taken by the previous match stay with it.
                 start = max(newStart, startOffset)
             }
             if token.rstrip {
-                while stop < s.count, s[stop].properties.isWhitespace { stop += 1 }
+                while stop < s.count, s[stop].isWhiteSpace { stop += 1 }
             }
             if startOffset < start { splits.append((nil, startOffset..<start)) }
             splits.append((t, start..<stop))

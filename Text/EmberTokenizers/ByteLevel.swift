@@ -171,7 +171,7 @@ enum CharClass {
     }
 
     static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c.value < 0x80 ? (c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D)) : c.properties.isWhitespace
+        c.value < 0x80 ? (c.value == 0x20 || (c.value >= 0x09 && c.value <= 0x0D)) : c.isWhiteSpace
     }
 }
 
@@ -231,7 +231,7 @@ public struct ByteLevelProcessing: PostProcessor {
 /// `addPrefixSpace` put before the first token.
 func trimSpaceOffsets(_ e: inout Encoding, addPrefixSpace: Bool) {
     let g = ByteLevelTables.byteToScalar[0x20]
-    func isSpace(_ c: Unicode.Scalar) -> Bool { c == g || c.properties.isWhitespace }
+    func isSpace(_ c: Unicode.Scalar) -> Bool { c == g || c.isWhiteSpace }
     for i in e.tokens.indices {
         let scalars = e.tokens[i].unicodeScalars
         var leading = 0

@@ -180,3 +180,13 @@ extension NormalizedString {
         alignments = Array(alignments[lo..<hi])
     }
 }
+
+extension Unicode.Scalar {
+    /// Unicode White_Space (Rust's `char::is_whitespace`), without the
+    /// property lookup for the scalars that are never white space.
+    var isWhiteSpace: Bool {
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+        if value < 0x1680 { return value == 0x85 || value == 0xA0 }
+        return properties.isWhitespace
+    }
+}

@@ -53,6 +53,23 @@ public struct SequenceNormalizer: Normalizer {
 public struct Lowercase: Normalizer {
     public init() {}
     public func normalize(_ text: inout NormalizedString) {
+        // In place while every scalar maps to one scalar (all text but a
+        // few letters such as "İ"); those need the insertions of flatMap.
+        var i = 0
+        let n = text.scalars.count
+        while i < n {
+            let c = text.scalars[i]
+            if c.value < 0x80 {
+                if c.value >= 65 && c.value <= 90 { text.scalars[i] = Unicode.Scalar(c.value + 32)! }
+            } else {
+                let m = c.properties.lowercaseMapping.unicodeScalars
+                guard m.count == 1 else { break }
+                text.scalars[i] = m.first!
+            }
+            i += 1
+        }
+        if i == n { return }
+        // Lowercasing is idempotent, so the scalars already done are left as they are.
         text.flatMap { c in
             if c.isASCII {
                 return [c.value >= 65 && c.value <= 90 ? Unicode.Scalar(c.value + 32)! : c]

@@ -11,7 +11,7 @@ extension Tokenizer {
         var vocab: [VocabKey: Int] = [:]
         vocab.reserveCapacity(object.count)
         for (token, raw) in object {
-            if let n = raw as? NSNumber, !JSONValue.isBool(n), let i = Int(exactly: n.doubleValue) {
+            if let i = raw as? Int {
                 vocab[VocabKey(token)] = i
             } else {
                 vocab[VocabKey(token)] = try v[token].int()
@@ -25,11 +25,11 @@ extension Tokenizer {
         switch type {
         case "BPE":
             if !v["dropout"].isNull {
-                guard let d = v["dropout"].raw as? NSNumber, !JSONValue.isBool(d) else {
+                guard let d = JSONValue.number(v["dropout"].raw) else {
                     throw .invalidField(path: v.file, field: "\(v.field).dropout", expected: "a number or null")
                 }
                 // Dropout makes encoding random; only its "off" values are accepted.
-                guard d.doubleValue == 0 else {
+                guard d == 0 else {
                     throw .invalidField(path: v.file, field: "\(v.field).dropout", expected: "null or 0 (BPE dropout is not supported)")
                 }
             }
@@ -62,11 +62,10 @@ extension Tokenizer {
             var vocab: [(String, Double)] = []
             for entry in try v["vocab"].array() {
                 let pair = try entry.array()
-                guard pair.count == 2, let piece = pair[0].raw as? String, let n = pair[1].raw as? NSNumber,
-                      !JSONValue.isBool(n) else {
+                guard pair.count == 2, let piece = pair[0].raw as? String, let score = JSONValue.number(pair[1].raw) else {
                     throw .invalidField(path: v.file, field: entry.field, expected: "[piece, score]")
                 }
-                vocab.append((piece, n.doubleValue))
+                vocab.append((piece, score))
             }
             return try Unigram(vocab: vocab, unkId: try v["unk_id"].optionalInt(),
                                byteFallback: try v["byte_fallback"].bool(default: false), source: v.file)

@@ -117,7 +117,7 @@ public struct WordPiece: TokenizerModel {
         for line in lines {
             // HF trims trailing whitespace (and so "\r" of CRLF files).
             var s = line
-            while let last = s.last, last.properties.isWhitespace { s = s.dropLast() }
+            while let last = s.last, last.isWhiteSpace { s = s.dropLast() }
             tokens.append(String(String.UnicodeScalarView(s)))
         }
         if tokens.isEmpty { throw .malformedFile(path: url.path, reason: "the vocabulary is empty") }
