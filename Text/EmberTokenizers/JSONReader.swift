@@ -1,7 +1,7 @@
 // A JSON reader for tokenizer files. Foundation's JSONSerialization boxes
 // every number of a 30,000-entry vocabulary in an NSNumber and spends most
 // of a load doing it; this one reads UTF-8 bytes straight into Swift values
-// (String, Int, Double, Bool, NSNull, [Any], [String: Any]).
+// (String, Int, Double, Bool, NSNull, [Any], JSONObject).
 
 import Foundation
 
@@ -74,11 +74,11 @@ struct JSONReader {
         if depth > Self.maxDepth { throw error("nested deeper than \(Self.maxDepth)") }
     }
 
-    private mutating func object() throws(TokenizerError) -> [String: Any] {
+    private mutating func object() throws(TokenizerError) -> JSONObject {
         try enter()
         defer { depth -= 1 }
         i += 1
-        var d: [String: Any] = [:]
+        var d = JSONObject()
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return d }
         while true {
@@ -88,8 +88,7 @@ struct JSONReader {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
             i += 1
-            // A repeated key keeps its last value, as serde_json does.
-            d[key] = try value()
+            d.members.append((key, try value()))
             skipSpace()
             guard i < bytes.count else { throw error("unexpected end") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -214,4 +213,18 @@ struct JSONReader {
         guard let d = Double(text) else { throw error("bad number") }
         return d
     }
+}
+
+/// A JSON object as its members in file order: a vocabulary is read by
+/// walking them, without building a dictionary it would be copied out of.
+/// A repeated key means its last value, as with serde_json.
+struct JSONObject {
+    var members: [(key: String, value: Any)] = []
+
+    subscript(_ key: String) -> Any? {
+        for m in members.reversed() where m.key == key { return m.value }
+        return nil
+    }
+
+    var count: Int { members.count }
 }

@@ -137,7 +137,7 @@ extension Tokenizer {
         case "TemplateProcessing":
             var specials: [String: (ids: [Int], tokens: [String])] = [:]
             if !v["special_tokens"].isNull {
-                for (name, _) in try v["special_tokens"].object() {
+                for (name, _) in try v["special_tokens"].object().members {
                     let s = v["special_tokens"][name]
                     var ids: [Int] = [], tokens: [String] = []
                     for i in try s["ids"].array() { ids.append(try i.int()) }

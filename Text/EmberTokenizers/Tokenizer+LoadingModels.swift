@@ -10,7 +10,7 @@ extension Tokenizer {
         let object = try v.object()
         var vocab: [VocabKey: Int] = [:]
         vocab.reserveCapacity(object.count)
-        for (token, raw) in object {
+        for (token, raw) in object.members {
             if let i = raw as? Int {
                 vocab[VocabKey(token)] = i
             } else {

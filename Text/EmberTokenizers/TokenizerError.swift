@@ -54,15 +54,15 @@ struct JSONValue {
     var isNull: Bool { raw == nil || raw is NSNull }
 
     func child(_ key: String) -> JSONValue {
-        let dict = raw as? [String: Any]
+        let dict = raw as? JSONObject
         return JSONValue(file: file, field: field.isEmpty ? key : "\(field).\(key)", raw: dict?[key])
     }
 
     subscript(_ key: String) -> JSONValue { child(key) }
 
-    func object() throws(TokenizerError) -> [String: Any] {
+    func object() throws(TokenizerError) -> JSONObject {
         if raw == nil { throw .missingField(path: file, field: field) }
-        guard let o = raw as? [String: Any] else { throw .invalidField(path: file, field: field, expected: "an object") }
+        guard let o = raw as? JSONObject else { throw .invalidField(path: file, field: field, expected: "an object") }
         return o
     }
 
@@ -119,7 +119,7 @@ struct JSONValue {
     /// starts a string).
     static func parse(_ data: Data, file: String) throws(TokenizerError) -> JSONValue {
         let root = try JSONReader.parse(data, file: file)
-        guard root is [String: Any] else { throw .malformedFile(path: file, reason: "the top level is not a JSON object") }
+        guard root is JSONObject else { throw .malformedFile(path: file, reason: "the top level is not a JSON object") }
         return JSONValue(file: file, field: "", raw: root)
     }
 }

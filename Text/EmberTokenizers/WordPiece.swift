@@ -53,7 +53,7 @@ public struct WordPiece: TokenizerModel {
     public let unkToken: String
     public let continuingSubwordPrefix: String
     public let maxInputCharsPerWord: Int
-    let vocabR: [Int: String]
+    let vocabR: IdTable
 
     /// A WordPiece model with HF's defaults ("[UNK]", "##", 100).
     ///
@@ -89,10 +89,7 @@ public struct WordPiece: TokenizerModel {
         self.unkToken = unkToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        var r: [Int: String] = [:]
-        r.reserveCapacity(byKey.count)
-        for (k, v) in byKey { r[v] = k.string }
-        self.vocabR = r
+        self.vocabR = IdTable(byKey)
     }
 
     /// Reads a BERT `vocab.txt`: one token a line, the line number is its id.
