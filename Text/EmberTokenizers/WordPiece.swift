@@ -54,6 +54,7 @@ public struct WordPiece: TokenizerModel {
     public let continuingSubwordPrefix: String
     public let maxInputCharsPerWord: Int
     let vocabR: IdTable
+    let byBytes: ByteKeyMap
 
     /// A WordPiece model with HF's defaults ("[UNK]", "##", 100).
     ///
@@ -90,6 +91,7 @@ public struct WordPiece: TokenizerModel {
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
         self.vocabR = IdTable(byKey)
+        self.byBytes = ByteKeyMap(byKey)
     }
 
     /// Reads a BERT `vocab.txt`: one token a line, the line number is its id.
@@ -140,17 +142,27 @@ public struct WordPiece: TokenizerModel {
             return [Token(id: unkId, value: unkToken, offsets: 0..<word.count)]
         }
         if word.count > maxInputCharsPerWord { return try unk() }
+        // The word's UTF-8 and where each scalar starts in it, so every
+        // candidate substring is a slice of bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(word.count + 4)
+        var starts: [Int] = []
+        starts.reserveCapacity(word.count + 1)
+        for c in word {
+            starts.append(bytes.count)
+            if c.value < 0x80 { bytes.append(UInt8(c.value)) } else { bytes += UTF8.encode(c)! }
+        }
+        starts.append(bytes.count)
+        let prefix = Array(continuingSubwordPrefix.utf8)
         var tokens: [Token] = []
         var start = 0
         while start < word.count {
             var end = word.count
             var found: Token?
             while start < end {
-                var piece = String.UnicodeScalarView()
-                piece.append(contentsOf: word[start..<end])
-                let sub = start > 0 ? continuingSubwordPrefix + String(piece) : String(piece)
-                if let id = vocabByKey[VocabKey(sub)] {
-                    found = Token(id: id, value: sub, offsets: start..<end)
+                let piece = bytes[starts[start]..<starts[end]]
+                if let id = byBytes.id(piece, prefix: start > 0 ? prefix : []), let value = vocabR[id] {
+                    found = Token(id: id, value: value, offsets: start..<end)
                     break
                 }
                 end -= 1
