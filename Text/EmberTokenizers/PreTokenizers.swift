@@ -22,8 +22,25 @@ public protocol PreTokenizer: Sendable {
 public struct BertPreTokenizer: PreTokenizer {
     public init() {}
     public func preTokenize(_ pieces: [NormalizedString]) -> [NormalizedString] {
-        pieces.flatMap { $0.split(isolate: false, Self.isWhitespace) }
-            .flatMap { $0.split(isolate: true, Self.isPunctuation) }
+        // One pass doing both splits: white space ends a word and is
+        // dropped, punctuation ends a word and is one.
+        var out: [NormalizedString] = []
+        for piece in pieces {
+            out.reserveCapacity(out.count + piece.scalars.count / 4)
+            var start = 0
+            for (i, c) in piece.scalars.enumerated() {
+                if c.isWhiteSpace {
+                    if start < i { out.append(piece.slice(start..<i)) }
+                    start = i + 1
+                } else if Self.isPunctuation(c) {
+                    if start < i { out.append(piece.slice(start..<i)) }
+                    out.append(piece.slice(i..<(i + 1)))
+                    start = i + 1
+                }
+            }
+            if start < piece.scalars.count { out.append(piece.slice(start..<piece.scalars.count)) }
+        }
+        return out
     }
 
     static func isWhitespace(_ c: Unicode.Scalar) -> Bool { c.isWhiteSpace }
