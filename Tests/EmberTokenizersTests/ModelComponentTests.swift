@@ -95,6 +95,15 @@ import Testing
         let fused = try BPE(vocab: vocab, merges: [], unkToken: "<unk>", fuseUnk: true)
         #expect(try fused.tokenize(Array("axyb".unicodeScalars)).map(\.offsets) == [0..<1, 1..<3, 3..<4])
         #expect(throws: TokenizerError.unknownToken("z", role: "merge 0 of BPE")) { try BPE(vocab: vocab, merges: [("a", "z")]) }
+        // With ignoreMerges a word in the vocabulary is one token even when no merge path leads to it.
+        let direct = try BPE(vocab: vocab, merges: [], ignoreMerges: true)
+        #expect(try direct.tokenize(Array("abc".unicodeScalars)).map(\.value) == ["abc"])
+        #expect(try BPE(vocab: vocab, merges: []).tokenize(Array("abc".unicodeScalars)).map(\.value) == ["a", "b", "c"])
+        // Continuing-subword prefix and end-of-word suffix take part in lookups.
+        let affixed = try BPE(vocab: ["a": 0, "##b": 1, "c</w>": 2, "##c</w>": 3, "a##b": 4, "ab": 5], merges: [("a", "##b")],
+                              continuingSubwordPrefix: "##", endOfWordSuffix: "</w>")
+        #expect(try affixed.tokenize(Array("abc".unicodeScalars)).map(\.value) == ["ab", "##c</w>"])
+        #expect(try affixed.tokenize(Array("c".unicodeScalars)).map(\.value) == ["c</w>"])
     }
 
     @Test func unigramViterbi() throws {
