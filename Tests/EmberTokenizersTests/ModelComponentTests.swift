@@ -114,3 +114,27 @@ import Testing
         #expect(try u.tokenize(Array("xyc".unicodeScalars)).map(\.id) == [0, 4])
     }
 }
+
+/// GPT-2's split, checked alone against HF's ByteLevel pre-tokenizer on
+/// seeded random strings of contractions, spaces, letters, digits and marks.
+@Suite struct GPT2SplitParity {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let text: String
+        let splits: [Range<Int>]
+        var testDescription: String { String(text.debugDescription.prefix(40)) }
+    }
+
+    static let cases: [Case] = {
+        guard let data = try? Data(contentsOf: TokFixtures.url("gpt2_split_cases.json")),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let list = root["cases"] as? [[String: Any]] else { return [] }
+        return list.map { Case(text: $0["text"] as! String, splits: ($0["splits"] as! [[Int]]).map { $0[0]..<$0[1] }) }
+    }()
+
+    @Test func allSplitsMatch() {
+        #expect(Self.cases.count == 300)
+        for c in Self.cases {
+            #expect(ByteLevel.gpt2Split(Array(c.text.unicodeScalars)) == c.splits, "\(c.testDescription)")
+        }
+    }
+}

@@ -26,6 +26,10 @@ import os
 import random
 import sys
 
+# One thread keeps training light. HF's trainers still break ties in hash
+# order, so a rerun may train slightly different files; their cases are
+# always written with them, so fixtures stay consistent.
+os.environ.setdefault("RAYON_NUM_THREADS", "1")
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -313,8 +317,25 @@ def pipeline_variants():
     return variants
 
 
+def gpt2_split_cases(n=300, seed=99):
+    """HF's ByteLevel pre-tokenizer splits (GPT-2's regex) of seeded random
+    strings, as character offsets: the hand-written scanner is checked alone."""
+    rng = random.Random(seed)
+    pieces = ["'", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'x", " ", " ", "  ", "\n", "\n\n", "\t", "\r\n",
+              "\u00a0", "\u3000", "\u2003", "\u0085", "\u200b", "a", "Z", "hello", "\u00e9", "e\u0301", "\u6771",
+              "\u0915\u094d", "\u0661", "\u00bd", "\u2160", "1", "42", "3.14", "!", "?!", "...", "-", "_", "$",
+              "\U0001f600", "\U0001f468\u200d\U0001f469", "\U00010348", "\u02b0", "\u01c5", "\u0000", "\u000b"]
+    pre = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    out = []
+    for _ in range(n):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        out.append({"text": text, "splits": [list(o) for _, o in pre.pre_tokenize_str(text)]})
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    base.write("gpt2_split_cases.json", {"cases": gpt2_split_cases()})
     lines = corpus_lines()
     trained = train_bytelevel(lines)
     bytelevel = save_and_cases("bpe_bytelevel", build_bytelevel(trained))
