@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "EmberVision", targets: ["EmberVision"]),
         .executable(name: "ember", targets: ["ember"]),
         .executable(name: "tensor-tour", targets: ["tensor-tour"]),
+        .executable(name: "fortunes-data", targets: ["fortunes-data"]),
         .executable(name: "ember-bench", targets: ["EmberBenchmarks"]),
         .executable(name: "train-digits", targets: ["train-digits"]),
         .executable(name: "fit-diabetes", targets: ["fit-diabetes"]),
@@ -51,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -135,6 +137,14 @@ let package = Package(
             path: "Examples/ember"
         ),
         .executableTarget(
+            name: "fortunes-data",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/fortunes-data"
+        ),
+        .executableTarget(
             name: "tensor-tour",
             dependencies: ["EmberCore"],
             path: "Examples/tensor-tour"
@@ -210,7 +220,8 @@ package.targets.append(.testTarget(
 package.products.append(.library(name: "EmberText", targets: ["EmberText"]))
 package.targets.append(.target(
     name: "EmberText",
-    dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberTokenizers"],
+    dependencies: ["EmberCore", "EmberNN", "EmberOptim", "EmberData", "EmberCheckpoint", "EmberTokenizers",
+                   .product(name: "SwiftCSV", package: "SwiftCSV")],
     path: "Text/EmberText",
     exclude: ["README.md"],
     swiftSettings: optimize

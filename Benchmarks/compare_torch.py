@@ -60,8 +60,46 @@ def run_torch(threads, filt):
     run_training_cases(r, filt)
     run_checkpoint_cases(r, filt)
     run_vision_cases(r, filt)
+    run_text_cases(r, filt)
     run_tokenizer_cases(r, filt)
     return r
+
+
+def run_text_cases(r, filt):
+    """The Text issue's BERT cases, as in Benchmarks/EmberBenchmarks/Cases+Text.swift."""
+    names = ("minilm embed bs32 len16", "minilm finetune step bs16 len64")
+    if filt and not any(filt in n for n in names):
+        return
+    from transformers import BertConfig, BertModel
+    torch.manual_seed(0)
+    config = BertConfig(hidden_size=384, num_hidden_layers=6, num_attention_heads=12, intermediate_size=1536)
+
+    def mean_pool(hidden, mask):
+        w = mask.unsqueeze(-1).to(hidden.dtype)
+        return (hidden * w).sum(1) / w.sum(1).clamp(min=1e-9)
+
+    model = BertModel(config).eval()
+    ids = torch.randint(1000, 30000, (32, 16))
+    mask = torch.ones_like(ids)
+
+    def embed():
+        with torch.no_grad():
+            F.normalize(mean_pool(model(input_ids=ids, attention_mask=mask).last_hidden_state, mask), dim=1)
+    bench("minilm embed bs32 len16", embed, (32, "sentences/s"), r, filt)
+
+    encoder = BertModel(config).train()
+    head = torch.nn.Linear(384, 8)
+    params = list(encoder.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=5e-5, weight_decay=0.01)
+    tids, tmask = torch.randint(1000, 30000, (16, 64)), torch.ones(16, 64, dtype=torch.long)
+    labels = torch.randint(0, 8, (16,))
+
+    def step():
+        opt.zero_grad()
+        pooled = mean_pool(encoder(input_ids=tids, attention_mask=tmask).last_hidden_state, tmask)
+        F.cross_entropy(head(F.dropout(pooled, 0.1, training=True)), labels).backward()
+        opt.step()
+    bench("minilm finetune step bs16 len64", step, None, r, filt)
 
 
 def run_tokenizer_cases(r, filt):

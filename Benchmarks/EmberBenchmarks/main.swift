@@ -76,6 +76,7 @@ runTrainingCases()
 runCheckpointCases()
 runVisionCases()
 runGEMMKernelCases()
+runTextCases()
 runTokenizerCases()
 
 // The same products straight through OpenBLAS on its own threads, to show what

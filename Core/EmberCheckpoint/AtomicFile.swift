@@ -85,3 +85,12 @@ private func openExclusive(_ path: String) -> Int32 {
 private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 
 func errnoText() -> String { String(cString: strerror(errno)) }
+
+extension AtomicFile {
+    /// Writes `bytes` to `url` in one atomic replacement.
+    package static func write(_ bytes: [UInt8], to url: URL) throws(AtomicWriteFailure) {
+        let file = try AtomicFile(url)
+        try file.write(bytes)
+        try file.commit()
+    }
+}

@@ -90,7 +90,23 @@ extension Tensor {
 
     /// Ones with probability `p`, zeros otherwise.
     public static func bernoulli(_ shape: [Int], p: Double, dtype: DType = .float32, generator: Generator = .default) -> Tensor {
-        rand(shape, dtype: .float64, generator: generator).lt(p).to(dtype)
+        // Dropout draws a mask per call; writing it straight from the random
+        // words skips three full-size temporaries. Same draws as rand(...).lt(p).
+        func fill<T: TensorElement & BinaryFloatingPoint>(_ type: T.Type) -> Tensor {
+            let out = Tensor.empty(shape, dtype: dtype)
+            let n = out.count
+            generator.withWords(n) { words in
+                out.withUnsafeMutableBufferPointer(as: T.self) { b in
+                    for i in 0..<n { b[i] = Double(words[i] >> 11) * 0x1p-53 < p ? 1 : 0 }
+                }
+            }
+            return out
+        }
+        switch dtype {
+        case .float32: return fill(Float.self)
+        case .float64: return fill(Double.self)
+        default: return rand(shape, dtype: .float64, generator: generator).lt(p).to(dtype)
+        }
     }
 
     /// Refills with uniform samples in [low, high), through views.

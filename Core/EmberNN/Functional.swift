@@ -190,3 +190,15 @@ public enum Functional {
         return reduce(loss, reduction)
     }
 }
+
+extension Functional {
+    /// Scales slices along `dim` to unit `p`-norm, dividing by `max(‖x‖ₚ, eps)`,
+    /// like `torch.nn.functional.normalize`.
+    ///
+    /// ```swift
+    /// let unit = Functional.normalize(embeddings, dim: 1)   // rows of length 1
+    /// ```
+    public static func normalize(_ x: Tensor, p: Double = 2, dim: Int = 1, eps: Double = 1e-12) -> Tensor {
+        x / x.norm(p: p, dims: [dim], keepDim: true).clamp(min: eps)
+    }
+}

@@ -7,8 +7,9 @@ import ArgumentParser
 struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
-        abstract: "Ember: classify images, fine-tune image models, and inspect and convert checkpoints.",
-        subcommands: [Classify.self, TrainImage.self, Inspect.self, Convert.self]
+        abstract: "Ember: classify images, tokenize, embed and classify text, fine-tune models, and inspect and convert checkpoints.",
+        subcommands: [Classify.self, TrainImage.self, Tokenize.self, Embed.self, FineTune.self, Predict.self,
+                      Inspect.self, Convert.self]
     )
 }
 

@@ -15,14 +15,18 @@ struct Run {
     let stderr: String
 }
 
-func ember(_ arguments: [String]) throws -> Run {
+func ember(_ arguments: [String], stdin: String? = nil) throws -> Run {
     let process = Process()
     process.executableURL = emberBinary
     process.arguments = arguments
-    let out = Pipe(), err = Pipe()
+    let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
+    process.standardInput = input
     try process.run()
+    // The texts are small, so writing them before reading can't deadlock on a full pipe.
+    input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+    try input.fileHandleForWriting.close()
     // Both pipes drain while the child runs, so neither can fill up and stall it.
     nonisolated(unsafe) var stderr = Data()
     let drained = DispatchSemaphore(value: 0)

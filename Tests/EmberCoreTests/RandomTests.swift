@@ -56,6 +56,16 @@ import Testing
         #expect(Swift.abs(b.mean().item() - 0.3) < 0.01)
     }
 
+    @Test func bernoulliDrawsLikeRandBelowP() {
+        // The float fast path must take the same draws as rand(...).lt(p).
+        for dtype in [DType.float32, .float64, .int64, .bool] {
+            let mask = Tensor.bernoulli([3, 1001], p: 0.37, dtype: dtype, generator: Generator(seed: 9))
+            let reference = Tensor.rand([3, 1001], dtype: .float64, generator: Generator(seed: 9)).lt(0.37).to(dtype)
+            #expect(mask.dtype == dtype && mask.shape == [3, 1001])
+            #expect(mask.to(.float64).eq(reference.to(.float64)).to(.int64).sum().item() == 3003, "\(dtype)")
+        }
+    }
+
     @Test func randintAndRandperm() {
         let g = Generator(seed: 5)
         let r = Tensor.randint(low: -3, high: 4, [10_000], generator: g)

@@ -88,6 +88,12 @@ let nnGradCases: [NNGradCase] = [
         let (q, kv) = (random([2, 2, 4], seed: 11), random([2, 3, 4], seed: 12))
         return ([q, kv] + mha.parameters(), { mha($0[0], $0[1], $0[1], keyPaddingMask: padding).output })
     },
+    NNGradCase(name: "normalize_l2_dim1") {
+        ([random([3, 4], seed: 13)], { Functional.normalize($0[0], dim: 1) })
+    },
+    NNGradCase(name: "normalize_l1_dim0") {
+        ([random([3, 4], seed: 14)], { Functional.normalize($0[0], p: 1, dim: 0) })
+    },
     layer("transformer_encoder_layer_post_norm_relu", input: [3, 2, 4]) {
         TransformerEncoderLayer(dModel: 4, nhead: 2, dimFeedforward: 6, dropout: 0)
     },

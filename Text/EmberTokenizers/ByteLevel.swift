@@ -183,7 +183,16 @@ enum CharClass {
 /// ByteLevelDecoder().decode(["Hi", "Ġthere"])   // "Hi there"
 /// ```
 public struct ByteLevelDecoder: TokenDecoder {
-    public init() {}
+    /// The file's settings; they do not change decoding and are kept so the
+    /// decoder is written back as read.
+    public let addPrefixSpace: Bool
+    public let trimOffsets: Bool
+    public let useRegex: Bool
+    public init(addPrefixSpace: Bool = true, trimOffsets: Bool = true, useRegex: Bool = true) {
+        self.addPrefixSpace = addPrefixSpace
+        self.trimOffsets = trimOffsets
+        self.useRegex = useRegex
+    }
     public func decodeChain(_ tokens: [String]) -> [String] {
         var bytes: [UInt8] = []
         for t in tokens {
@@ -212,9 +221,12 @@ public struct ByteLevelProcessing: PostProcessor {
     /// The file's settings.
     public let trimOffsets: Bool
     public let addPrefixSpace: Bool
-    public init(trimOffsets: Bool = true, addPrefixSpace: Bool = true) {
+    /// Kept so the processor is written back as read; it plays no part here.
+    public let useRegex: Bool
+    public init(trimOffsets: Bool = true, addPrefixSpace: Bool = true, useRegex: Bool = true) {
         self.trimOffsets = trimOffsets
         self.addPrefixSpace = addPrefixSpace
+        self.useRegex = useRegex
     }
     public func addedTokens(isPair: Bool) -> Int { 0 }
     public func process(_ a: Encoding, _ b: Encoding?, addSpecialTokens: Bool) -> Encoding {

@@ -29,9 +29,12 @@ public struct MetaspaceDecoder: TokenDecoder {
     /// The file's settings.
     public let replacement: Unicode.Scalar
     public let prependScheme: PrependScheme
-    public init(replacement: Unicode.Scalar = "\u{2581}", prependScheme: PrependScheme = .always) {
+    /// Kept so the decoder is written back as read; decoding ignores it.
+    public let split: Bool
+    public init(replacement: Unicode.Scalar = "\u{2581}", prependScheme: PrependScheme = .always, split: Bool = true) {
         self.replacement = replacement
         self.prependScheme = prependScheme
+        self.split = split
     }
     public func decodeChain(_ tokens: [String]) -> [String] {
         tokens.enumerated().map { i, t in

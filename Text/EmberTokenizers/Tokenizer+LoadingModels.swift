@@ -167,7 +167,8 @@ extension Tokenizer {
                                      addPrefixSpace: try v["add_prefix_space"].bool(default: true))
         case "ByteLevel":
             return ByteLevelProcessing(trimOffsets: try v["trim_offsets"].bool(default: true),
-                                       addPrefixSpace: try v["add_prefix_space"].bool(default: true))
+                                       addPrefixSpace: try v["add_prefix_space"].bool(default: true),
+                                       useRegex: try v["use_regex"].bool(default: true))
         case "Sequence":
             var list: [any PostProcessor] = []
             for p in try v["processors"].array() { if let p = try loadPostProcessor(p) { list.append(p) } }
@@ -178,10 +179,12 @@ extension Tokenizer {
 
     static func loadOtherDecoder(_ v: JSONValue, type: String) throws(TokenizerError) -> any TokenDecoder {
         switch type {
-        case "ByteLevel": return ByteLevelDecoder()
+        case "ByteLevel":
+            return ByteLevelDecoder(addPrefixSpace: try v["add_prefix_space"].bool(default: true),
+                                    trimOffsets: try v["trim_offsets"].bool(default: true), useRegex: try v["use_regex"].bool(default: true))
         case "Metaspace":
             return MetaspaceDecoder(replacement: try loadScalar(v["replacement"], default: "\u{2581}"),
-                                    prependScheme: try loadPrependScheme(v))
+                                    prependScheme: try loadPrependScheme(v), split: try v["split"].bool(default: true))
         case "BPEDecoder": return BPEDecoder(suffix: try v["suffix"].string(default: "</w>"))
         case "ByteFallback": return ByteFallbackDecoder()
         case "Fuse": return FuseDecoder()
