@@ -138,3 +138,17 @@ import Testing
         }
     }
 }
+
+@Suite struct LongWords {
+    /// A 30,000-byte CJK run is one byte-level word; merging it must stay
+    /// O(n log n) and give back the text.
+    @Test func longCJKRunRoundTrips() throws {
+        let tok = try TokFixtures.tokenizer("bpe_bytelevel.json")
+        let text = String(repeating: "東京都の天気", count: 1700)
+        let e = try tok.encode(text)
+        #expect(e.ids.count > 1000)
+        #expect(tok.decode(e.ids) == text)
+        // Every token covers whole characters of the run, in order.
+        #expect(e.offsets.first?.lowerBound == 0 && e.offsets.last?.upperBound == text.unicodeScalars.count)
+    }
+}

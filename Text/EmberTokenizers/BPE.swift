@@ -47,6 +47,10 @@ public struct BPE: TokenizerModel {
 
     init(byKey: [VocabKey: Int], merges mergeList: [(String, String)], unkToken: String?, continuingSubwordPrefix: String,
          endOfWordSuffix: String, fuseUnk: Bool, byteFallback: Bool, ignoreMerges: Bool, source: String) throws(TokenizerError) {
+        // Ids are packed into 32 bits in the merge table, as HF's u32 ids.
+        if let bad = byKey.first(where: { $0.value < 0 || $0.value > Int(UInt32.max) }) {
+            throw .invalidField(path: source, field: "vocab[\"\(bad.key.string)\"]", expected: "an id from 0 to 4294967295")
+        }
         self.vocabByKey = byKey
         var scalars: [Unicode.Scalar: Int] = [:]
         for (k, v) in byKey {
@@ -66,7 +70,7 @@ public struct BPE: TokenizerModel {
             let merged = a + (String(validating: tail, as: UTF8.self) ?? "\u{FFFD}")
             guard let im = byKey[VocabKey(merged)] else { throw .unknownToken(merged, role: "merge \(rank) of \(source)") }
             // A later duplicate wins, as HF's map collection does.
-            m[UInt64(ia) << 32 | UInt64(UInt32(truncatingIfNeeded: ib))] = UInt64(rank) << 32 | UInt64(UInt32(truncatingIfNeeded: im))
+            m[UInt64(ia) << 32 | UInt64(ib)] = UInt64(rank) << 32 | UInt64(im)
         }
         self.merges = m
         self.unkToken = unkToken
@@ -169,27 +173,81 @@ public struct BPE: TokenizerModel {
     }
 
     /// Merges the lowest-ranked adjacent pair, leftmost on ties, until none
-    /// has a rank: the order HF's priority queue produces.
+    /// has a rank, exactly as HF's `merge_all`: a min-heap of (rank,
+    /// position) entries over a linked list of symbols, O(n log n) even for
+    /// a long CJK run (one byte-level word). A popped entry is stale, and
+    /// skipped, unless the pair now at its position still merges into the
+    /// entry's token (HF compares the merged id, not the pair).
     func merge(_ input: [Symbol]) -> [Symbol] {
+        let n = input.count
+        guard n > 1 else { return input }
         var symbols = input
-        guard symbols.count > 1 else { return symbols }
-        // Ranks of the pairs (i, i+1); UInt64.max = no merge.
-        var ranks = [UInt64](repeating: .max, count: symbols.count - 1)
-        func rank(_ i: Int) -> UInt64 {
-            merges[UInt64(symbols[i].id) << 32 | UInt64(UInt32(truncatingIfNeeded: symbols[i + 1].id))] ?? .max
+        var prev = Array(-1..<(n - 1)), next = Array(1...n)
+        next[n - 1] = -1
+        var alive = [Bool](repeating: true, count: n)
+        // key = rank << 32 | position: the smallest is the lowest rank, then leftmost.
+        var heap: [(key: UInt64, id: UInt32)] = []
+        heap.reserveCapacity(n)
+        func push(_ merge: UInt64, _ pos: Int) {
+            heap.append(((merge >> 32) << 32 | UInt64(pos), UInt32(truncatingIfNeeded: merge)))
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if heap[parent].key <= heap[i].key { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
         }
-        for i in ranks.indices { ranks[i] = rank(i) }
-        while true {
-            var best = UInt64.max, at = -1
-            for (i, r) in ranks.enumerated() where r < best { best = r; at = i }
-            if at < 0 { break }
-            symbols[at] = Symbol(id: Int(best & 0xFFFF_FFFF), start: symbols[at].start, end: symbols[at + 1].end)
-            symbols.remove(at: at + 1)
-            ranks.remove(at: at)
-            if at < ranks.count { ranks[at] = rank(at) }
-            if at > 0 { ranks[at - 1] = rank(at - 1) }
+        func pop() -> (key: UInt64, id: UInt32) {
+            let top = heap[0]
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l].key < heap[m].key { m = l }
+                if r < heap.count && heap[r].key < heap[m].key { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+            return top
         }
-        return symbols
+        for i in 0..<(n - 1) {
+            let r = pairRank(symbols[i].id, symbols[i + 1].id)
+            if r != .max { push(r, i) }
+        }
+        while !heap.isEmpty {
+            let entry = pop()
+            let pos = Int(entry.key & 0xFFFF_FFFF)
+            guard alive[pos], next[pos] >= 0 else { continue }
+            let right = next[pos]
+            let current = pairRank(symbols[pos].id, symbols[right].id)
+            guard current != .max, UInt32(truncatingIfNeeded: current) == entry.id else { continue }
+            symbols[pos] = Symbol(id: Int(entry.id), start: symbols[pos].start, end: symbols[right].end)
+            alive[right] = false
+            next[pos] = next[right]
+            if next[pos] >= 0 { prev[next[pos]] = pos }
+            if prev[pos] >= 0 {
+                let r = pairRank(symbols[prev[pos]].id, symbols[pos].id)
+                if r != .max { push(r, prev[pos]) }
+            }
+            if next[pos] >= 0 {
+                let r = pairRank(symbols[pos].id, symbols[next[pos]].id)
+                if r != .max { push(r, pos) }
+            }
+        }
+        var out: [Symbol] = []
+        out.reserveCapacity(n)
+        for i in 0..<n where alive[i] { out.append(symbols[i]) }
+        return out
+    }
+
+    /// (rank << 32 | merged id) of a pair, or UInt64.max.
+    @inline(__always)
+    func pairRank(_ a: Int, _ b: Int) -> UInt64 {
+        merges[UInt64(UInt32(truncatingIfNeeded: a)) << 32 | UInt64(UInt32(truncatingIfNeeded: b))] ?? .max
     }
 }
 
