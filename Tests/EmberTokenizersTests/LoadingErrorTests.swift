@@ -73,8 +73,8 @@ import Testing
             == .unknownType(path: "bad.json", field: "normalizer.type", type: "Precompiled"))
         #expect(try Self.load { $0["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [["type": "UnicodeScripts"]]] }
             == .unknownType(path: "bad.json", field: "pre_tokenizer.pretokenizers[0].type", type: "UnicodeScripts"))
-        #expect(try Self.load { $0["decoder"] = ["type": "CTC"] }
-            == .unknownType(path: "bad.json", field: "decoder.type", type: "CTC"))
+        #expect(try Self.load { $0["decoder"] = ["type": "Mystery"] }
+            == .unknownType(path: "bad.json", field: "decoder.type", type: "Mystery"))
         #expect(try Self.load { $0["post_processor"] = ["type": "Mystery"] }
             == .unknownType(path: "bad.json", field: "post_processor.type", type: "Mystery"))
     }

@@ -163,3 +163,35 @@ func replacing(_ s: String, _ pattern: TextPattern, with content: String) -> Str
     }
     return String(v)
 }
+
+/// HF's `CTC` decoder (speech models): repeated tokens collapse to one, the
+/// pad token is removed and, with `cleanup`, BERT's spacing fixes run and
+/// the word delimiter becomes a space; empty results are dropped.
+///
+/// ```swift
+/// CTCDecoder().decode(["h", "h", "<pad>", "i", "|", "y", "o", "u"])   // "hi you"
+/// ```
+public struct CTCDecoder: TokenDecoder {
+    /// The file's settings.
+    public let padToken: String
+    public let wordDelimiterToken: String
+    public let cleanup: Bool
+    public init(padToken: String = "<pad>", wordDelimiterToken: String = "|", cleanup: Bool = true) {
+        self.padToken = padToken
+        self.wordDelimiterToken = wordDelimiterToken
+        self.cleanup = cleanup
+    }
+    public func decodeChain(_ tokens: [String]) -> [String] {
+        var out: [String] = []
+        var previous: String?
+        for t in tokens {
+            // Consecutive duplicates compare as Rust strings: byte for byte.
+            if let p = previous, p.utf8.elementsEqual(t.utf8) { continue }
+            previous = t
+            var s = replacing(t, .string(padToken), with: "")
+            if cleanup { s = replacing(WordPieceDecoder.cleanup(s), .string(wordDelimiterToken), with: " ") }
+            if !s.isEmpty { out.append(s) }
+        }
+        return out
+    }
+}

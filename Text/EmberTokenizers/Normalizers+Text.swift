@@ -46,3 +46,17 @@ public struct Prepend: Normalizer {
     public init(_ prefix: String) { self.prefix = prefix }
     public func normalize(_ text: inout NormalizedString) { text.prepend(Array(prefix.unicodeScalars)) }
 }
+
+/// HF's `ByteLevel` normalizer: every UTF-8 byte becomes its byte-level
+/// scalar (as the ByteLevel pre-tokenizer does after splitting).
+///
+/// ```swift
+/// ByteLevelNormalizer().normalize("é ")   // "Ã©Ġ"
+/// ```
+public struct ByteLevelNormalizer: Normalizer {
+    public init() {}
+    public func normalize(_ text: inout NormalizedString) {
+        if text.isEmpty { return }
+        text = ByteLevel.bytes(of: text, 0..<text.scalars.count)
+    }
+}

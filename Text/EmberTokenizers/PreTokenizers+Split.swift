@@ -120,3 +120,26 @@ public struct Metaspace: PreTokenizer {
         return out
     }
 }
+
+/// HF's `FixedLength`: pieces of `length` scalars (the last may be shorter).
+///
+/// ```swift
+/// FixedLength(length: 2).preTokenize([NormalizedString("abcde")]).map(\.text)   // ["ab", "cd", "e"]
+/// ```
+public struct FixedLength: PreTokenizer {
+    /// Scalars per piece, at least 1.
+    public let length: Int
+    public init(length: Int = 5) { self.length = max(1, length) }
+    public func preTokenize(_ pieces: [NormalizedString]) -> [NormalizedString] {
+        var out: [NormalizedString] = []
+        for piece in pieces {
+            var start = 0
+            while start < piece.scalars.count {
+                let end = min(start + length, piece.scalars.count)
+                out.append(piece.slice(start..<end))
+                start = end
+            }
+        }
+        return out
+    }
+}

@@ -131,6 +131,7 @@ extension Tokenizer {
         case "Strip": return Strip(left: try v["strip_left"].bool(default: true), right: try v["strip_right"].bool(default: true))
         case "Replace": return Replace(pattern: try loadPattern(v["pattern"]), content: try v["content"].string())
         case "Prepend": return Prepend(try v["prepend"].string())
+        case "ByteLevel": return ByteLevelNormalizer()
         default: throw .unknownType(path: v.file, field: "\(v.field).type", type: type)
         }
     }
@@ -149,6 +150,10 @@ extension Tokenizer {
         case "Punctuation": return Punctuation(behavior: try loadBehavior(v["behavior"], default: .isolated))
         case "Digits": return Digits(individualDigits: try v["individual_digits"].bool(default: false))
         case "CharDelimiterSplit": return CharDelimiterSplit(try loadScalar(v["delimiter"], default: " "))
+        case "FixedLength":
+            let length = try v["length"].int(default: 5)
+            guard length >= 1 else { throw .invalidField(path: v.file, field: "\(v.field).length", expected: "a length of at least 1") }
+            return FixedLength(length: length)
         default: throw .unknownType(path: v.file, field: "\(v.field).type", type: type)
         }
     }
@@ -188,6 +193,10 @@ extension Tokenizer {
         case "BPEDecoder": return BPEDecoder(suffix: try v["suffix"].string(default: "</w>"))
         case "ByteFallback": return ByteFallbackDecoder()
         case "Fuse": return FuseDecoder()
+        case "CTC":
+            return CTCDecoder(padToken: try v["pad_token"].string(default: "<pad>"),
+                              wordDelimiterToken: try v["word_delimiter_token"].string(default: "|"),
+                              cleanup: try v["cleanup"].bool(default: true))
         case "Strip":
             return StripDecoder(content: try loadScalar(v["content"], default: " "), start: max(0, try v["start"].int(default: 0)),
                                 stop: max(0, try v["stop"].int(default: 0)))

@@ -139,3 +139,20 @@ extension SequenceDecoder: TokenizerJSONComponent {
         return .object([("type", .string("Sequence")), ("decoders", .array(parts))])
     }
 }
+
+extension ByteLevelNormalizer: TokenizerJSONComponent {
+    func tokenizerJSON() throws(TrainerError) -> TrainingJSON { .object([("type", .string("ByteLevel"))]) }
+}
+
+extension FixedLength: TokenizerJSONComponent {
+    func tokenizerJSON() throws(TrainerError) -> TrainingJSON {
+        .object([("type", .string("FixedLength")), ("length", .int(length))])
+    }
+}
+
+extension CTCDecoder: TokenizerJSONComponent {
+    func tokenizerJSON() throws(TrainerError) -> TrainingJSON {
+        .object([("type", .string("CTC")), ("pad_token", .string(padToken)),
+                 ("word_delimiter_token", .string(wordDelimiterToken)), ("cleanup", .bool(cleanup))])
+    }
+}

@@ -265,7 +265,7 @@ def gpt2_files(tok):
 PIPELINE_TEXTS = [
     "Hello, world! It's 2024.", "  two  spaces\tand\ttabs  ", "a1b22c333d4444 \u0661\u0662 \u00bd", "...!!??,,",
     "don't stop", "caf\u00e9 na\u00efve \u6771\u4eac \U0001f600", "", " ", "\n\nx\n", "is this IS it? yes, is.",
-    "<|endoftext|>a, b<|endoftext|>", "\u2581meta \u2581\u2581x", "x  y   z", "end.",
+    "<|endoftext|>a, b<|endoftext|>", "\u2581meta \u2581\u2581x", "x  y   z", "end.", "the the  the, is is. a a a",
 ]
 
 
@@ -314,6 +314,14 @@ def pipeline_variants():
                       "pre_tokenizer": None,
                       "decoder": decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(),
                                                     decoders.Strip(" ", 1, 0)])}))
+    variants.append(("bytelevel normalizer", "bpe_bytelevel",
+                     {"normalizer": normalizers.ByteLevel(),
+                      "pre_tokenizer": pre_tokenizers.Split("\u0120", behavior="merged_with_next")}))
+    variants.append(("fixed length", "bpe_bytelevel",
+                     {"pre_tokenizer": pre_tokenizers.Sequence([pre_tokenizers.FixedLength(length=3),
+                                                                pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])}))
+    variants.append(("ctc decoder", "wordlevel",
+                     {"decoder": decoders.CTC(pad_token="[PAD]", word_delimiter_token="the", cleanup=True)}))
     return variants
 
 
