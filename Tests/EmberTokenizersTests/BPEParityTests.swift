@@ -126,7 +126,7 @@ struct NamedCase: Sendable, CustomTestStringConvertible {
         }
     }()
 
-    @Test func fixtureIsComplete() { #expect(Self.variants.count >= 20) }
+    @Test func fixtureIsComplete() { #expect(Self.variants.count >= 22) }
 
     @Test(arguments: variants)
     func variant(_ v: Variant) throws {

@@ -69,8 +69,8 @@ import Testing
     }
 
     @Test func unknownComponentTypes() throws {
-        #expect(try Self.load { $0["normalizer"] = ["type": "Precompiled"] }
-            == .unknownType(path: "bad.json", field: "normalizer.type", type: "Precompiled"))
+        #expect(try Self.load { $0["normalizer"] = ["type": "Mystery"] }
+            == .unknownType(path: "bad.json", field: "normalizer.type", type: "Mystery"))
         #expect(try Self.load { $0["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [["type": "UnicodeScripts"]]] }
             == .unknownType(path: "bad.json", field: "pre_tokenizer.pretokenizers[0].type", type: "UnicodeScripts"))
         #expect(try Self.load { $0["decoder"] = ["type": "Mystery"] }

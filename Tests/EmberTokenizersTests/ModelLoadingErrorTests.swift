@@ -108,6 +108,14 @@ import Testing
             == .invalidField(path: "bad.json", field: "post_processor.sep", expected: "[token, id]"))
         #expect(try Self.load("bpe_bytefallback.json") { $0["normalizer"] = ["type": "Replace", "pattern": ["String": " "]] }
             == .missingField(path: "bad.json", field: "normalizer.content"))
+        #expect(try Self.load("unigram.json") { $0["normalizer"] = ["type": "Precompiled"] }
+            == .missingField(path: "bad.json", field: "normalizer.precompiled_charsmap"))
+        #expect(try Self.load("unigram.json") { $0["normalizer"] = ["type": "Precompiled", "precompiled_charsmap": "@@@"] }
+            == .invalidField(path: "bad.json", field: "normalizer.precompiled_charsmap", expected: "base64 text"))
+        // A trie size larger than the blob.
+        #expect(try Self.load("unigram.json") {
+            $0["normalizer"] = ["type": "Precompiled", "precompiled_charsmap": Data([0xFF, 0xFF, 0, 0, 1, 2]).base64EncodedString()]
+        } == .invalidField(path: "bad.json", field: "precompiled_charsmap", expected: "a charsmap whose trie fits in it"))
         #expect(try Self.load("bpe_bytefallback.json") { $0["decoder"] = ["type": "Sequence", "decoders": [["type": "Nope"]]] }
             == .unknownType(path: "bad.json", field: "decoder.decoders[0].type", type: "Nope"))
     }

@@ -132,6 +132,12 @@ extension Tokenizer {
         case "Replace": return Replace(pattern: try loadPattern(v["pattern"]), content: try v["content"].string())
         case "Prepend": return Prepend(try v["prepend"].string())
         case "ByteLevel": return ByteLevelNormalizer()
+        case "Precompiled":
+            let field = v["precompiled_charsmap"]
+            guard let data = Data(base64Encoded: try field.string()) else {
+                throw .invalidField(path: v.file, field: field.field, expected: "base64 text")
+            }
+            return try PrecompiledNormalizer(charsmap: [UInt8](data), source: v.file)
         default: throw .unknownType(path: v.file, field: "\(v.field).type", type: type)
         }
     }

@@ -2,6 +2,8 @@
 // components, in HF's key order, so a trained tokenizer using them can be
 // saved (see Training/TokenizerJSON+Writing.swift).
 
+import Foundation
+
 extension TextPattern {
     var tokenizerJSON: TrainingJSON {
         switch self {
@@ -137,6 +139,12 @@ extension SequenceDecoder: TokenizerJSONComponent {
         var parts: [TrainingJSON] = []
         for d in decoders { parts.append(try componentJSON(d, role: "decoder")) }
         return .object([("type", .string("Sequence")), ("decoders", .array(parts))])
+    }
+}
+
+extension PrecompiledNormalizer: TokenizerJSONComponent {
+    func tokenizerJSON() throws(TrainerError) -> TrainingJSON {
+        .object([("type", .string("Precompiled")), ("precompiled_charsmap", .string(Data(charsmap).base64EncodedString()))])
     }
 }
 

@@ -15,6 +15,9 @@ seeded generator when absent) and writes into Tests/Fixtures/tokenizers/:
   * wordlevel.json: WordLevel;
   * <name>_cases.json for each: HF's encodings and decodings of the corpus
     of gen_tokenizers.py plus byte-level extras, pairs, and random strings;
+  * precompiled_charsmap.bin: a SentencePiece charsmap compiled from a few
+    custom rules (needs `pip install sentencepiece`; the committed file is
+    reused without it), for the Precompiled normalizer variants;
   * pipelines_cases.json: variants of bpe_bytelevel / unigram with other
     normalizers, pre-tokenizers and decoders (Split with every behavior,
     Punctuation, Digits, Strip, Replace, Prepend, Llama's decoder chain);
@@ -266,6 +269,7 @@ PIPELINE_TEXTS = [
     "Hello, world! It's 2024.", "  two  spaces\tand\ttabs  ", "a1b22c333d4444 \u0661\u0662 \u00bd", "...!!??,,",
     "don't stop", "caf\u00e9 na\u00efve \u6771\u4eac \U0001f600", "", " ", "\n\nx\n", "is this IS it? yes, is.",
     "<|endoftext|>a, b<|endoftext|>", "\u2581meta \u2581\u2581x", "x  y   z", "end.", "the the  the, is is. a a a",
+    "ABC \ufb01\u2026 e\u0301 \u00e9 \uff21\uff22\u3000x \u1e9b\u0323 \uac00\ud55c ABBA", "AAe\u0301\u0301 \ufb01\ufb01",
 ]
 
 
@@ -314,6 +318,11 @@ def pipeline_variants():
                       "pre_tokenizer": None,
                       "decoder": decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(),
                                                     decoders.Strip(" ", 1, 0)])}))
+    charsmap = precompiled_charsmap()
+    variants.append(("precompiled", "unigram", {"normalizer": normalizers.Precompiled(charsmap)}))
+    variants.append(("precompiled then replace", "bpe_bytelevel",
+                     {"normalizer": normalizers.Sequence([normalizers.Precompiled(charsmap),
+                                                          normalizers.Replace(Regex(" {2,}"), " ")])}))
     variants.append(("bytelevel normalizer", "bpe_bytelevel",
                      {"normalizer": normalizers.ByteLevel(),
                       "pre_tokenizer": pre_tokenizers.Split("\u0120", behavior="merged_with_next")}))
@@ -323,6 +332,78 @@ def pipeline_variants():
     variants.append(("ctc decoder", "wordlevel",
                      {"decoder": decoders.CTC(pad_token="[PAD]", word_delimiter_token="the", cleanup=True)}))
     return variants
+
+
+CHARSMAP_FILE = os.path.join(OUT, "precompiled_charsmap.bin")
+
+# SentencePiece normalization rules (source code points → target): case
+# folding, expansions, a sequence source, Hangul to jamo.
+SPM_RULES = """41\t61
+42\t62
+FB01\t66 69
+2026\t2E 2E 2E
+E9\t65
+65 301\t45
+3000\t20
+FF21\t61
+1E9B 323\t73 323 307
+AC00\t1100 1161
+D55C\t1112 1161 11AB
+"""
+
+
+def proto_fields(buf):
+    """(field number, bytes or None) of a protobuf message, enough to find the charsmap."""
+    i = 0
+    while i < len(buf):
+        key, shift = 0, 0
+        while True:
+            b = buf[i]; i += 1; key |= (b & 0x7F) << shift; shift += 7
+            if b < 0x80:
+                break
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            while buf[i] & 0x80:
+                i += 1
+            i += 1
+            yield number, None
+        elif wire == 2:
+            n, shift = 0, 0
+            while True:
+                b = buf[i]; i += 1; n |= (b & 0x7F) << shift; shift += 7
+                if b < 0x80:
+                    break
+            yield number, buf[i:i + n]
+            i += n
+        elif wire == 5:
+            i += 4; yield number, None
+        elif wire == 1:
+            i += 8; yield number, None
+        else:
+            raise ValueError(f"wire type {wire}")
+
+
+def precompiled_charsmap():
+    """The charsmap SentencePiece compiles from SPM_RULES (cached in the fixtures)."""
+    try:
+        import sentencepiece as spm
+        import tempfile
+    except ImportError:
+        with open(CHARSMAP_FILE, "rb") as f:
+            return f.read()
+    with tempfile.TemporaryDirectory() as d:
+        rules = os.path.join(d, "rules.tsv")
+        with open(rules, "w") as f:
+            f.write(SPM_RULES)
+        spm.SentencePieceTrainer.train(input=CORPUS_FILE, model_prefix=os.path.join(d, "m"), vocab_size=300,
+                                       normalization_rule_tsv=rules, model_type="unigram", minloglevel=2)
+        with open(os.path.join(d, "m.model"), "rb") as f:
+            model = f.read()
+    # ModelProto.normalizer_spec (3) → NormalizerSpec.precompiled_charsmap (2).
+    charsmap = next(v2 for n, v in proto_fields(model) if n == 3 for n2, v2 in proto_fields(v) if n2 == 2)
+    with open(CHARSMAP_FILE, "wb") as f:
+        f.write(charsmap)
+    return charsmap
 
 
 def gpt2_split_cases(n=300, seed=99):
@@ -371,7 +452,12 @@ def main():
         recs = [base.record(tok, tok.encode(s), s, None) for s in PIPELINE_TEXTS]
         recs.append(base.record(tok, tok.encode(EXTRA[1], EXTRA[5]), EXTRA[1], EXTRA[5]))
         out.append({"name": name, "base": base_name + ".json", "sections": enc, "cases": recs})
-    base.write("pipelines_cases.json", {"variants": out})
+    # Raw UTF-8 (no \\u escapes) halves the file; none of these texts holds
+    # a U+FEFF, which the tests' JSONSerialization would drop.
+    assert not any("\ufeff" in t for t in PIPELINE_TEXTS)
+    with open(os.path.join(OUT, "pipelines_cases.json"), "w", encoding="utf-8") as f:
+        json.dump({"variants": out}, f, ensure_ascii=False, separators=(",", ":"))
+        f.write("\n")
 
 
 if __name__ == "__main__":
