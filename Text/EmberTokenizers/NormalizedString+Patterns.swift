@@ -83,6 +83,10 @@ public enum TextPattern: Sendable {
 }
 
 /// An `NSRegularExpression`, which is immutable and safe to share.
+///
+/// ```swift
+/// if case .regex(let box) = try TextPattern.regex("\\d+") { _ = box }
+/// ```
 public final class RegexBox: @unchecked Sendable {
     let regex: NSRegularExpression
     init(_ regex: NSRegularExpression) { self.regex = regex }

@@ -79,6 +79,10 @@ public struct CharDelimiterSplit: PreTokenizer {
 }
 
 /// When Metaspace puts a replacement scalar in front of a piece.
+///
+/// ```swift
+/// Metaspace(prependScheme: .first)   // only the piece at the start of the input
+/// ```
 public enum PrependScheme: String, Sendable {
     /// Every piece; only the piece at the start of the input; never.
     case always, first, never
