@@ -61,6 +61,7 @@ def run_torch(threads, filt):
     run_checkpoint_cases(r, filt)
     run_vision_cases(r, filt)
     run_text_cases(r, filt)
+    run_tokenizer_cases(r, filt)
     run_gpt2_cases(r, filt)
     return r
 
@@ -100,6 +101,49 @@ def run_text_cases(r, filt):
         F.cross_entropy(head(F.dropout(pooled, 0.1, training=True)), labels).backward()
         opt.step()
     bench("minilm finetune step bs16 len64", step, None, r, filt)
+
+
+def run_tokenizer_cases(r, filt):
+    """The tokenizer issue's cases, as in Cases+Tokenizers.swift, with HF
+    `tokenizers` (Rust) on one thread: `encode` in a loop, as the Swift side
+    (here it beats encode_batch with parallelism off)."""
+    names = ["tokenize minilm 1 thread", "tokenize bytelevel bpe 1 thread", "load minilm tokenizer.json"]
+    if filt and not any(filt in n for n in names):
+        return
+    # Must be set before tokenizers starts its thread pool.
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    os.environ["RAYON_NUM_THREADS"] = "1"
+    try:
+        from tokenizers import Tokenizer
+    except ImportError:
+        print("tokenizer cases skipped: pip install tokenizers")
+        return
+    d = "/usr/share/common-licenses"
+    if not os.path.isdir(d):
+        print(f"tokenizer cases skipped: {d} is missing")
+        return
+    parts = []
+    for name in sorted(os.listdir(d)):
+        with open(os.path.join(d, name), "rb") as f:
+            parts.append(f.read().decode("utf-8", errors="replace"))
+    text = "\n\n".join(["\n\n".join(parts)] * 3)
+    paragraphs = [p for p in text.split("\n\n") if p]
+    megabytes = sum(len(p.encode("utf-8")) for p in paragraphs) / 1e6
+
+    def throughput(name, path):
+        tok = Tokenizer.from_file(path)
+        tok.no_padding()
+        tok.no_truncation()
+        bench(name, lambda: [tok.encode(p) for p in paragraphs], (megabytes, "MB/s"), r, filt)
+
+    minilm = os.path.expanduser("~/.cache/ember/all-MiniLM-L6-v2/tokenizer.json")
+    if os.path.exists(minilm):
+        throughput("tokenize minilm 1 thread", minilm)
+        bench("load minilm tokenizer.json", lambda: Tokenizer.from_file(minilm), None, r, filt)
+    else:
+        print(f"minilm cases skipped: {minilm} is missing")
+    bpe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "tokenizers", "bpe_bytelevel.json")
+    throughput("tokenize bytelevel bpe 1 thread", bpe)
 
 
 def run_gpt2_cases(r, filt):

@@ -77,6 +77,7 @@ runCheckpointCases()
 runVisionCases()
 runGEMMKernelCases()
 runTextCases()
+runTokenizerCases()
 runGPT2Cases()
 
 // The same products straight through OpenBLAS on its own threads, to show what

@@ -47,6 +47,10 @@ public struct AddedToken: Sendable, Equatable {
 /// table of candidates per first scalar, longest first, is enough.
 struct PatternMatcher: Sendable {
     private var byFirst: [Unicode.Scalar: [(pattern: [Unicode.Scalar], token: Int)]] = [:]
+    /// Which ASCII scalars start a pattern, and whether any other does: most
+    /// positions are ruled out without hashing.
+    private var asciiFirst = [Bool](repeating: false, count: 128)
+    private var nonASCIIFirst = false
     var isEmpty: Bool { byFirst.isEmpty }
 
     init(_ patterns: [(String, Int)]) {
@@ -54,12 +58,15 @@ struct PatternMatcher: Sendable {
             let s = Array(p.unicodeScalars)
             guard let first = s.first else { continue }
             byFirst[first, default: []].append((s, token))
+            if first.value < 128 { asciiFirst[Int(first.value)] = true } else { nonASCIIFirst = true }
         }
         for k in byFirst.keys { byFirst[k]!.sort { $0.pattern.count > $1.pattern.count } }
     }
 
     /// The longest pattern starting at `i`, if any.
     func match(_ s: [Unicode.Scalar], at i: Int) -> (token: Int, end: Int)? {
+        let v = s[i].value
+        if v < 128 ? !asciiFirst[Int(v)] : !nonASCIIFirst { return nil }
         guard let candidates = byFirst[s[i]] else { return nil }
         for (p, token) in candidates where i + p.count <= s.count {
             var ok = true
@@ -123,12 +130,12 @@ struct AddedVocabulary: Sendable {
             }
             if token.lstrip {
                 var newStart = start
-                while newStart > 0, s[newStart - 1].properties.isWhitespace { newStart -= 1 }
+                while newStart > 0, s[newStart - 1].isWhiteSpace { newStart -= 1 }
                 // Spaces already taken by the previous match stay with it.
                 start = max(newStart, startOffset)
             }
             if token.rstrip {
-                while stop < s.count, s[stop].properties.isWhitespace { stop += 1 }
+                while stop < s.count, s[stop].isWhiteSpace { stop += 1 }
             }
             if startOffset < start { splits.append((nil, startOffset..<start)) }
             splits.append((t, start..<stop))

@@ -57,7 +57,7 @@ public struct BertNormalizer: Normalizer {
             UnicodeNormalizer(.nfd).normalize(&text)
             // Nonspacing marks only (`is_mark_nonspacing`), unlike the
             // StripAccents normalizer.
-            text.filter { $0.properties.generalCategory != .nonspacingMark }
+            text.filter { $0.value < 0x300 || $0.properties.generalCategory != .nonspacingMark }
         }
         if lowercase {
             Lowercase().normalize(&text)
@@ -70,7 +70,7 @@ public struct BertNormalizer: Normalizer {
     /// BertNormalizer.isWhitespace("\u{3000}")   // true
     /// ```
     public static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
-        c == " " || c == "\t" || c == "\n" || c == "\r" || c.properties.isWhitespace
+        c.isWhiteSpace
     }
 
     /// `unicode_categories::is_other` (Cc, Cf, Co, Cs; unassigned code points

@@ -6,7 +6,18 @@
 /// WordPieceDecoder().decode(["hello", "##s", ",", "world"])   // "hellos, world"
 /// ```
 public protocol TokenDecoder: Sendable {
-    func decode(_ tokens: [String]) -> String
+    /// HF's `decode_chain`: the tokens rewritten, still separate, so a
+    /// `SequenceDecoder` can pass them on to the next decoder.
+    func decodeChain(_ tokens: [String]) -> [String]
+}
+
+extension TokenDecoder {
+    /// The text of `tokens`: the chain's output joined.
+    ///
+    /// ```swift
+    /// FuseDecoder().decode(["a", "b"])   // "ab"
+    /// ```
+    public func decode(_ tokens: [String]) -> String { decodeChain(tokens).joined() }
 }
 
 /// HF's `WordPiece` decoder: every token after the first gets a space in
@@ -29,8 +40,9 @@ public struct WordPieceDecoder: TokenDecoder {
         self.cleanup = cleanup
     }
 
-    public func decode(_ tokens: [String]) -> String {
-        var out = ""
+    public func decodeChain(_ tokens: [String]) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(tokens.count)
         for (i, token) in tokens.enumerated() {
             var t = token
             if i != 0 {
@@ -41,7 +53,7 @@ public struct WordPieceDecoder: TokenDecoder {
                 }
             }
             if cleanup { t = Self.cleanup(t) }
-            out += t
+            out.append(t)
         }
         return out
     }

@@ -90,9 +90,11 @@ public struct NormalizedString: Sendable, Equatable {
             if change > 0 {
                 // Inserted: HF uses the alignment of the byte just before, i.e.
                 // of the previous old scalar, or 0..0 at the very start.
-                align = offset < 1 ? 0..<0 : alignments[offset - 1]
+                align = offset < 1 ? 0..<0 : alignments[min(offset, alignments.count) - 1]
             } else {
-                align = alignments[offset]
+                // A list that consumes more scalars than there are (a quirk of
+                // some charsmaps) keeps the last alignment instead of trapping.
+                align = offset < alignments.count ? alignments[offset] : (alignments.last ?? originalEnd..<originalEnd)
                 offset += 1 - change
             }
             newScalars.append(c)

@@ -53,6 +53,23 @@ public struct SequenceNormalizer: Normalizer {
 public struct Lowercase: Normalizer {
     public init() {}
     public func normalize(_ text: inout NormalizedString) {
+        // In place while every scalar maps to one scalar (all text but a
+        // few letters such as "İ"); those need the insertions of flatMap.
+        var i = 0
+        let n = text.scalars.count
+        while i < n {
+            let c = text.scalars[i]
+            if c.value < 0x80 {
+                if c.value >= 65 && c.value <= 90 { text.scalars[i] = Unicode.Scalar(c.value + 32)! }
+            } else {
+                let m = c.properties.lowercaseMapping.unicodeScalars
+                guard m.count == 1 else { break }
+                text.scalars[i] = m.first!
+            }
+            i += 1
+        }
+        if i == n { return }
+        // Lowercasing is idempotent, so the scalars already done are left as they are.
         text.flatMap { c in
             if c.isASCII {
                 return [c.value >= 65 && c.value <= 90 ? Unicode.Scalar(c.value + 32)! : c]
@@ -105,60 +122,95 @@ public struct UnicodeNormalizer: Normalizer {
         case .nfc: 0x300
         }
         if text.scalars.allSatisfy({ $0.value < identityBelow }) { return }
-        if form == .nfd || form == .nfkd {
-            decompose(&text, identityBelow: identityBelow)
-            return
-        }
-        // Composition never crosses a grapheme cluster in practice, so each
-        // cluster is normalized alone and its scalars are paired up in order:
-        // extra output scalars are inserted after the last paired one, missing
-        // ones are deleted after it (HF's alignment crate does the same for
-        // decomposition and composition).
-        var dest: [(Unicode.Scalar, Int)] = []
-        dest.reserveCapacity(text.scalars.count)
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: text.scalars)
-        for ch in String(s) {
-            let input = ch.unicodeScalars
-            if input.count == 1, input.first!.value < identityBelow {
-                dest.append((input.first!, 0))
+        // Composition starts from the full decomposition, so every scalar
+        // that decomposes at all goes through it.
+        var dest = decompose(text.scalars, identityBelow: form == .nfd || form == .nfc ? 0xC0 : 0xA0)
+        if form == .nfc || form == .nfkc { dest = Self.recompose(dest) }
+        text.transform(dest)
+    }
+
+    /// HF's alignment crate's recomposition, step for step: a starter
+    /// absorbs each following mark it composes with (not blocked by an
+    /// earlier mark of the same or higher class), its change dropping by
+    /// one per absorbed scalar; marks that stay wait in a buffer and come
+    /// out after it.
+    static func recompose(_ input: [(Unicode.Scalar, Int)]) -> [(Unicode.Scalar, Int)] {
+        var out: [(Unicode.Scalar, Int)] = []
+        out.reserveCapacity(input.count)
+        var buffer: [(Unicode.Scalar, Int)] = []
+        var composee: (Unicode.Scalar, Int)?
+        var lastClass: UInt8?
+        for (ch, change) in input {
+            let cls = ch.properties.canonicalCombiningClass.rawValue
+            guard let k = composee else {
+                if cls != 0 { out.append((ch, change)) } else { composee = (ch, change) }
                 continue
             }
-            // A leading space shields the cluster: Foundation drops a leading
-            // U+FEFF as a byte order mark, and nothing composes with a space.
-            let str = " " + String(ch)
-            let shielded: String = switch form {
-            case .nfc: str.precomposedStringWithCanonicalMapping
-            case .nfd: str.decomposedStringWithCanonicalMapping
-            case .nfkc: str.precomposedStringWithCompatibilityMapping
-            case .nfkd: str.decomposedStringWithCompatibilityMapping
+            if let l = lastClass, l >= cls {
+                if cls == 0 {
+                    out.append(k)
+                    out += buffer
+                    buffer.removeAll()
+                    composee = (ch, change)
+                    lastClass = nil
+                } else {
+                    buffer.append((ch, change))
+                    lastClass = cls
+                }
+                continue
             }
-            let outScalars = Array(shielded.unicodeScalars.dropFirst())
-            let m = input.count, k = outScalars.count
-            for (i, c) in outScalars.enumerated() {
-                if i >= m { dest.append((c, 1)) }
-                else if i == k - 1 && k < m { dest.append((c, -(m - k))) }
-                else { dest.append((c, 0)) }
+            if let r = compose(k.0, ch) {
+                composee = (r, k.1 + change - 1)
+            } else if lastClass == nil && cls == 0 {
+                out.append(k)
+                composee = (ch, change)
+            } else {
+                buffer.append((ch, change))
+                lastClass = cls
             }
         }
-        text.transform(dest)
+        if let k = composee { out.append(k) }
+        return out + buffer
+    }
+
+    /// The primary composite of two scalars, if there is one.
+    static func compose(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Unicode.Scalar? {
+        // Nothing composes with an ASCII second scalar.
+        if b.value < 0x300 { return nil }
+        // Hangul by the standard's arithmetic: Foundation (Linux, Swift
+        // 6.3.1) leaves an LV syllable followed by a T jamo uncomposed.
+        let l = a.value, t = b.value
+        if (0x1100...0x1112).contains(l), (0x1161...0x1175).contains(t) {
+            return Unicode.Scalar(0xAC00 + (l - 0x1100) * 588 + (t - 0x1161) * 28)
+        }
+        if (0xAC00...0xD7A3).contains(l), (l - 0xAC00) % 28 == 0, (0x11A8...0x11C2).contains(t) {
+            return Unicode.Scalar(l + t - 0x11A7)
+        }
+        var v = String.UnicodeScalarView()
+        v.append(" ")
+        v.append(a)
+        v.append(b)
+        // The leading space shields `a` (see `normalize`) and composes with nothing.
+        let out = String(v).precomposedStringWithCanonicalMapping.unicodeScalars.dropFirst()
+        return out.count == 1 ? out.first : nil
     }
 
     /// NFD/NFKD as HF's alignment crate does it: each scalar decomposes on
     /// its own (the first output replaces it, the rest are inserted after
     /// it), then each run of non-starters is stably sorted by combining
     /// class, every scalar carrying its change along.
-    private func decompose(_ text: inout NormalizedString, identityBelow: UInt32) {
+    private func decompose(_ scalars: [Unicode.Scalar], identityBelow: UInt32) -> [(Unicode.Scalar, Int)] {
         var dest: [(Unicode.Scalar, Int)] = []
-        dest.reserveCapacity(text.scalars.count + 8)
-        for c in text.scalars {
+        dest.reserveCapacity(scalars.count + 8)
+        let canonical = form == .nfd || form == .nfc
+        for c in scalars {
             if c.value < identityBelow {
                 dest.append((c, 0))
                 continue
             }
             // The leading space shields the scalar (see `normalize`).
             let str = " " + String(Character(c))
-            let out = form == .nfd ? str.decomposedStringWithCanonicalMapping : str.decomposedStringWithCompatibilityMapping
+            let out = canonical ? str.decomposedStringWithCanonicalMapping : str.decomposedStringWithCompatibilityMapping
             for (i, d) in out.unicodeScalars.dropFirst().enumerated() { dest.append((d, i == 0 ? 0 : 1)) }
         }
         var i = 0
@@ -176,7 +228,7 @@ public struct UnicodeNormalizer: Normalizer {
             }
             i = j
         }
-        text.transform(dest)
+        return dest
     }
 }
 
@@ -189,4 +241,67 @@ extension UnicodeNormalizer {
     public static let nfkd = UnicodeNormalizer(.nfkd)
     /// HF `NFKC`: ``UnicodeNormalizer.nfkc.normalize("１")`` is "1".
     public static let nfkc = UnicodeNormalizer(.nfkc)
+}
+
+// Normalizers that edit the text itself rather than its characters:
+// Strip, Replace and Prepend (used by SentencePiece-style tokenizers).
+
+/// HF's `Strip`: removes leading and/or trailing whitespace.
+///
+/// ```swift
+/// Strip().normalize("  hi \n")   // "hi"
+/// ```
+public struct Strip: Normalizer {
+    /// Which ends are stripped.
+    public let left: Bool
+    public let right: Bool
+    public init(left: Bool = true, right: Bool = true) {
+        self.left = left
+        self.right = right
+    }
+    public func normalize(_ text: inout NormalizedString) { text.strip(left: left, right: right) }
+}
+
+/// HF's `Replace`: every match of a string or regex becomes `content`.
+///
+/// ```swift
+/// Replace(pattern: .string(" "), content: "▁").normalize("a b")   // "a▁b"
+/// ```
+public struct Replace: Normalizer {
+    /// What is replaced, and by what.
+    public let pattern: TextPattern
+    public let content: String
+    public init(pattern: TextPattern, content: String) {
+        self.pattern = pattern
+        self.content = content
+    }
+    public func normalize(_ text: inout NormalizedString) {
+        text.replace(pattern.matches(in: text.scalars), with: Array(content.unicodeScalars))
+    }
+}
+
+/// HF's `Prepend`: puts `prefix` in front of non-empty text.
+///
+/// ```swift
+/// Prepend("▁").normalize("hi")   // "▁hi"
+/// ```
+public struct Prepend: Normalizer {
+    /// The text put in front.
+    public let prefix: String
+    public init(_ prefix: String) { self.prefix = prefix }
+    public func normalize(_ text: inout NormalizedString) { text.prepend(Array(prefix.unicodeScalars)) }
+}
+
+/// HF's `ByteLevel` normalizer: every UTF-8 byte becomes its byte-level
+/// scalar (as the ByteLevel pre-tokenizer does after splitting).
+///
+/// ```swift
+/// ByteLevelNormalizer().normalize("é ")   // "Ã©Ġ"
+/// ```
+public struct ByteLevelNormalizer: Normalizer {
+    public init() {}
+    public func normalize(_ text: inout NormalizedString) {
+        if text.isEmpty { return }
+        text = ByteLevel.bytes(of: text, 0..<text.scalars.count)
+    }
 }

@@ -22,11 +22,28 @@ public protocol PreTokenizer: Sendable {
 public struct BertPreTokenizer: PreTokenizer {
     public init() {}
     public func preTokenize(_ pieces: [NormalizedString]) -> [NormalizedString] {
-        pieces.flatMap { $0.split(isolate: false, Self.isWhitespace) }
-            .flatMap { $0.split(isolate: true, Self.isPunctuation) }
+        // One pass doing both splits: white space ends a word and is
+        // dropped, punctuation ends a word and is one.
+        var out: [NormalizedString] = []
+        for piece in pieces {
+            out.reserveCapacity(out.count + piece.scalars.count / 4)
+            var start = 0
+            for (i, c) in piece.scalars.enumerated() {
+                if c.isWhiteSpace {
+                    if start < i { out.append(piece.slice(start..<i)) }
+                    start = i + 1
+                } else if Self.isPunctuation(c) {
+                    if start < i { out.append(piece.slice(start..<i)) }
+                    out.append(piece.slice(i..<(i + 1)))
+                    start = i + 1
+                }
+            }
+            if start < piece.scalars.count { out.append(piece.slice(start..<piece.scalars.count)) }
+        }
+        return out
     }
 
-    static func isWhitespace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool { c.isWhiteSpace }
 
     /// ASCII punctuation (Rust's `is_ascii_punctuation`, which includes
     /// symbols like `$+<=>^`|~`) or Unicode general category P*.
@@ -58,7 +75,7 @@ public struct BertPreTokenizer: PreTokenizer {
 public struct WhitespaceSplit: PreTokenizer {
     public init() {}
     public func preTokenize(_ pieces: [NormalizedString]) -> [NormalizedString] {
-        pieces.flatMap { $0.split(isolate: false) { $0.properties.isWhitespace } }
+        pieces.flatMap { $0.split(isolate: false) { $0.isWhiteSpace } }
     }
 }
 
@@ -76,10 +93,10 @@ public struct Whitespace: PreTokenizer {
             var i = 0
             let s = piece.scalars
             while i < s.count {
-                if s[i].properties.isWhitespace { i += 1; continue }
+                if s[i].isWhiteSpace { i += 1; continue }
                 let word = Self.isWord(s[i])
                 var j = i + 1
-                while j < s.count, !s[j].properties.isWhitespace, Self.isWord(s[j]) == word { j += 1 }
+                while j < s.count, !s[j].isWhiteSpace, Self.isWord(s[j]) == word { j += 1 }
                 out.append(piece.slice(i..<j))
                 i = j
             }
@@ -90,6 +107,8 @@ public struct Whitespace: PreTokenizer {
     /// Rust regex's Unicode `\w`: Alphabetic, marks, decimal digits,
     /// connector punctuation and join controls.
     static func isWord(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 0x80 { return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) || v == 0x5F }
         let p = c.properties
         if p.isAlphabetic || p.isJoinControl { return true }
         switch p.generalCategory {

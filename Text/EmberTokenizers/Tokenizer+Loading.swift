@@ -70,26 +70,21 @@ extension Tokenizer {
         _ = try v.object()
         // tokenizers accepts a model without `type` and infers it; WordPiece
         // is the one with `max_input_chars_per_word`.
-        let type = v["type"].isNull && !v["max_input_chars_per_word"].isNull ? "WordPiece" : try v.type()
+        // tokenizers accepts a model without `type` and infers it from its fields.
+        let type: String
+        if !v["type"].isNull { type = try v.type() }
+        else if !v["max_input_chars_per_word"].isNull { type = "WordPiece" }
+        else if !v["merges"].isNull { type = "BPE" }
+        else if v["vocab"].raw is [Any] { type = "Unigram" }
+        else if !v["vocab"].isNull { type = "WordLevel" }
+        else { type = try v.type() }
         switch type {
         case "WordPiece":
-            let vocabObject = try v["vocab"].object()
-            var vocab: [String: Int] = [:]
-            vocab.reserveCapacity(vocabObject.count)
-            for (token, raw) in vocabObject {
-                // The path string is built only for a bad entry: vocabularies are large.
-                if let n = raw as? NSNumber, !JSONValue.isBool(n), let i = Int(exactly: n.doubleValue) {
-                    vocab[token] = i
-                } else {
-                    vocab[token] = try v["vocab"][token].int()
-                }
-            }
-            return WordPiece(vocab: vocab, unkToken: try v["unk_token"].string(default: "[UNK]"),
+            return WordPiece(byKey: try loadVocab(v["vocab"]), unkToken: try v["unk_token"].string(default: "[UNK]"),
                              continuingSubwordPrefix: try v["continuing_subword_prefix"].string(default: "##"),
                              maxInputCharsPerWord: try v["max_input_chars_per_word"].int(default: 100))
         default:
-            // BPE, Unigram and WordLevel slot in here as they arrive.
-            throw .unknownType(path: v.file, field: "\(v.field).type", type: type)
+            return try loadOtherModel(v, type: type)
         }
     }
 
@@ -111,7 +106,7 @@ extension Tokenizer {
         case "NFKD": return UnicodeNormalizer(.nfkd)
         case "Lowercase": return Lowercase()
         case "StripAccents": return StripAccentsNormalizer()
-        case let t: throw .unknownType(path: v.file, field: "\(v.field).type", type: t)
+        case let t: return try loadOtherNormalizer(v, type: t)
         }
     }
 
@@ -125,7 +120,7 @@ extension Tokenizer {
             var list: [any PreTokenizer] = []
             for p in try v["pretokenizers"].array() { if let p = try loadPreTokenizer(p) { list.append(p) } }
             return SequencePreTokenizer(list)
-        case let t: throw .unknownType(path: v.file, field: "\(v.field).type", type: t)
+        case let t: return try loadOtherPreTokenizer(v, type: t)
         }
     }
 
@@ -142,7 +137,7 @@ extension Tokenizer {
         case "TemplateProcessing":
             var specials: [String: (ids: [Int], tokens: [String])] = [:]
             if !v["special_tokens"].isNull {
-                for (name, _) in try v["special_tokens"].object() {
+                for (name, _) in try v["special_tokens"].object().members {
                     let s = v["special_tokens"][name]
                     var ids: [Int] = [], tokens: [String] = []
                     for i in try s["ids"].array() { ids.append(try i.int()) }
@@ -156,7 +151,7 @@ extension Tokenizer {
             let single = try loadTemplate(v["single"], specials)
             let pair = try loadTemplate(v["pair"], specials)
             return TemplateProcessing(single: single, pair: pair, specialTokens: specials)
-        case let t: throw .unknownType(path: v.file, field: "\(v.field).type", type: t)
+        case let t: return try loadOtherPostProcessor(v, type: t)
         }
     }
 
@@ -193,7 +188,7 @@ extension Tokenizer {
         switch try v.type() {
         case "WordPiece":
             return WordPieceDecoder(prefix: try v["prefix"].string(default: "##"), cleanup: try v["cleanup"].bool(default: true))
-        case let t: throw .unknownType(path: v.file, field: "\(v.field).type", type: t)
+        case let t: return try loadOtherDecoder(v, type: t)
         }
     }
 

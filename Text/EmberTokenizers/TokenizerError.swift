@@ -54,15 +54,15 @@ struct JSONValue {
     var isNull: Bool { raw == nil || raw is NSNull }
 
     func child(_ key: String) -> JSONValue {
-        let dict = raw as? [String: Any]
+        let dict = raw as? JSONObject
         return JSONValue(file: file, field: field.isEmpty ? key : "\(field).\(key)", raw: dict?[key])
     }
 
     subscript(_ key: String) -> JSONValue { child(key) }
 
-    func object() throws(TokenizerError) -> [String: Any] {
+    func object() throws(TokenizerError) -> JSONObject {
         if raw == nil { throw .missingField(path: file, field: field) }
-        guard let o = raw as? [String: Any] else { throw .invalidField(path: file, field: field, expected: "an object") }
+        guard let o = raw as? JSONObject else { throw .invalidField(path: file, field: field, expected: "an object") }
         return o
     }
 
@@ -80,18 +80,14 @@ struct JSONValue {
 
     func int() throws(TokenizerError) -> Int {
         if raw == nil { throw .missingField(path: file, field: field) }
-        guard let n = raw as? NSNumber, !Self.isBool(n), let i = Int(exactly: n.doubleValue) else {
-            throw .invalidField(path: file, field: field, expected: "an integer")
-        }
+        guard let i = Self.integer(raw) else { throw .invalidField(path: file, field: field, expected: "an integer") }
         return i
     }
 
     func bool() throws(TokenizerError) -> Bool {
         if raw == nil { throw .missingField(path: file, field: field) }
-        guard let n = raw as? NSNumber, Self.isBool(n) else {
-            throw .invalidField(path: file, field: field, expected: "true or false")
-        }
-        return n.boolValue
+        guard let b = raw as? Bool else { throw .invalidField(path: file, field: field, expected: "true or false") }
+        return b
     }
 
     // Absent or null → the default, else the value must have the right kind.
@@ -104,54 +100,26 @@ struct JSONValue {
     /// A component's `type` tag.
     func type() throws(TokenizerError) -> String { try self["type"].string() }
 
-    /// JSONSerialization gives booleans as NSNumbers; on Linux their
-    /// objCType is "c", on Darwin they are the CFBoolean singletons.
-    static func isBool(_ n: NSNumber) -> Bool {
-        #if canImport(Darwin)
-        return CFGetTypeID(n) == CFBooleanGetTypeID()
-        #else
-        return String(cString: n.objCType) == "c"
-        #endif
+    /// An integer value (a whole Double such as 3.0 counts too); never a Bool.
+    static func integer(_ raw: Any?) -> Int? {
+        if let i = raw as? Int { return i }
+        if let d = raw as? Double { return Int(exactly: d) }
+        return nil
     }
 
-    /// Foundation's JSONSerialization (Swift 6.3.1, Linux) drops a raw U+FEFF
-    /// at the start of a string value, turning the token "\u{FEFF}" into "".
-    /// Every raw U+FEFF after the first byte is rewritten as the escape
-    /// `\ufeff`, which it decodes correctly; one at the very start of the file
-    /// is a byte order mark and is removed. Outside strings U+FEFF is invalid
-    /// JSON either way.
-    static func escapingBOMs(_ data: Data) -> Data {
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        var bytes = [UInt8](data)
-        if bytes.starts(with: bom) { bytes.removeFirst(3) }
-        guard bytes.count >= 3, bytes.indices.dropLast(2).contains(where: { bytes[$0] == 0xEF && bytes[$0 + 1] == 0xBB && bytes[$0 + 2] == 0xBF }) else {
-            return Data(bytes)
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
-        var i = 0
-        while i < bytes.count {
-            if i + 2 < bytes.count, bytes[i] == 0xEF, bytes[i + 1] == 0xBB, bytes[i + 2] == 0xBF {
-                out += Array("\\ufeff".utf8)
-                i += 3
-            } else {
-                out.append(bytes[i])
-                i += 1
-            }
-        }
-        return Data(out)
+    /// A numeric value; never a Bool.
+    static func number(_ raw: Any?) -> Double? {
+        if let d = raw as? Double { return d }
+        if let i = raw as? Int { return Double(i) }
+        return nil
     }
 
-    /// Parses a whole file's data.
+    /// Parses a whole file's data (with `JSONReader`, not JSONSerialization,
+    /// which is slow on large vocabularies and drops a raw U+FEFF that
+    /// starts a string).
     static func parse(_ data: Data, file: String) throws(TokenizerError) -> JSONValue {
-        do {
-            let root = try JSONSerialization.jsonObject(with: escapingBOMs(data), options: [.fragmentsAllowed])
-            guard root is [String: Any] else { throw TokenizerError.malformedFile(path: file, reason: "the top level is not a JSON object") }
-            return JSONValue(file: file, field: "", raw: root)
-        } catch let e as TokenizerError {
-            throw e
-        } catch {
-            throw .malformedFile(path: file, reason: "invalid JSON (\(error.localizedDescription))")
-        }
+        let root = try JSONReader.parse(data, file: file)
+        guard root is JSONObject else { throw .malformedFile(path: file, reason: "the top level is not a JSON object") }
+        return JSONValue(file: file, field: "", raw: root)
     }
 }

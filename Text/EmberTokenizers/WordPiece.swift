@@ -53,7 +53,8 @@ public struct WordPiece: TokenizerModel {
     public let unkToken: String
     public let continuingSubwordPrefix: String
     public let maxInputCharsPerWord: Int
-    let vocabR: [Int: String]
+    let vocabR: IdTable
+    let byBytes: ByteKeyMap
 
     /// A WordPiece model with HF's defaults ("[UNK]", "##", 100).
     ///
@@ -89,10 +90,8 @@ public struct WordPiece: TokenizerModel {
         self.unkToken = unkToken
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        var r: [Int: String] = [:]
-        r.reserveCapacity(byKey.count)
-        for (k, v) in byKey { r[v] = k.string }
-        self.vocabR = r
+        self.vocabR = IdTable(byKey)
+        self.byBytes = ByteKeyMap(byKey)
     }
 
     /// Reads a BERT `vocab.txt`: one token a line, the line number is its id.
@@ -117,7 +116,7 @@ public struct WordPiece: TokenizerModel {
         for line in lines {
             // HF trims trailing whitespace (and so "\r" of CRLF files).
             var s = line
-            while let last = s.last, last.properties.isWhitespace { s = s.dropLast() }
+            while let last = s.last, last.isWhiteSpace { s = s.dropLast() }
             tokens.append(String(String.UnicodeScalarView(s)))
         }
         if tokens.isEmpty { throw .malformedFile(path: url.path, reason: "the vocabulary is empty") }
@@ -143,17 +142,27 @@ public struct WordPiece: TokenizerModel {
             return [Token(id: unkId, value: unkToken, offsets: 0..<word.count)]
         }
         if word.count > maxInputCharsPerWord { return try unk() }
+        // The word's UTF-8 and where each scalar starts in it, so every
+        // candidate substring is a slice of bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(word.count + 4)
+        var starts: [Int] = []
+        starts.reserveCapacity(word.count + 1)
+        for c in word {
+            starts.append(bytes.count)
+            if c.value < 0x80 { bytes.append(UInt8(c.value)) } else { bytes += UTF8.encode(c)! }
+        }
+        starts.append(bytes.count)
+        let prefix = Array(continuingSubwordPrefix.utf8)
         var tokens: [Token] = []
         var start = 0
         while start < word.count {
             var end = word.count
             var found: Token?
             while start < end {
-                var piece = String.UnicodeScalarView()
-                piece.append(contentsOf: word[start..<end])
-                let sub = start > 0 ? continuingSubwordPrefix + String(piece) : String(piece)
-                if let id = vocabByKey[VocabKey(sub)] {
-                    found = Token(id: id, value: sub, offsets: start..<end)
+                let piece = bytes[starts[start]..<starts[end]]
+                if let id = byBytes.id(piece, prefix: start > 0 ? prefix : []), let value = vocabR[id] {
+                    found = Token(id: id, value: value, offsets: start..<end)
                     break
                 }
                 end -= 1
@@ -179,5 +188,64 @@ struct VocabKey: Hashable, Sendable {
     func hash(into hasher: inout Hasher) {
         var s = string
         s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+// A read-only hash map from UTF-8 byte strings to ids, looked up straight
+// from a word's bytes: WordPiece tries several substrings of every word, and
+// building a String (and SipHashing it) for each try dominated encoding.
+
+/// Token bytes → id, open addressing over one byte arena; keys compare
+/// byte by byte (so "é" and "e\u{301}" differ, as in HF's maps).
+struct ByteKeyMap: Sendable {
+    private var arena: [UInt8] = []
+    /// Per slot: key start in the arena, key length, id; length -1 = empty.
+    private var slots: [(start: Int32, length: Int32, id: Int32)]
+    private let mask: Int
+
+    init(_ vocab: [VocabKey: Int]) {
+        var capacity = 16
+        while capacity < vocab.count * 2 { capacity <<= 1 }
+        slots = Array(repeating: (0, -1, 0), count: capacity)
+        mask = capacity - 1
+        for (k, id) in vocab {
+            // Ids beyond Int32 are left to the dictionary path (never in real files).
+            guard let id32 = Int32(exactly: id) else { continue }
+            let bytes = Array(k.string.utf8)
+            let start = Int32(truncatingIfNeeded: arena.count)
+            arena += bytes
+            var h = Self.hash(bytes[...], prefix: [])
+            while slots[h & mask].length >= 0 { h &+= 1 }
+            slots[h & mask] = (start, Int32(truncatingIfNeeded: bytes.count), id32)
+        }
+    }
+
+    /// FNV-1a over `prefix` then `bytes`.
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>, prefix: [UInt8]) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in prefix { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    /// The id of the token `prefix + bytes`, if any.
+    func id(_ bytes: ArraySlice<UInt8>, prefix: [UInt8] = []) -> Int? {
+        var h = Self.hash(bytes, prefix: prefix)
+        let n = prefix.count + bytes.count
+        while true {
+            let s = slots[h & mask]
+            if s.length < 0 { return nil }
+            if Int(s.length) == n && matches(Int(s.start), bytes, prefix) { return Int(s.id) }
+            h &+= 1
+        }
+    }
+
+    @inline(__always)
+    private func matches(_ start: Int, _ bytes: ArraySlice<UInt8>, _ prefix: [UInt8]) -> Bool {
+        var a = start
+        for b in prefix { if arena[a] != b { return false }; a += 1 }
+        for b in bytes { if arena[a] != b { return false }; a += 1 }
+        return true
     }
 }

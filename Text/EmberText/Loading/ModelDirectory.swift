@@ -64,7 +64,7 @@ public struct ModelDirectory: @unchecked Sendable {
             return try Tokenizer.bert(vocab: vocab, lowercase: lowercase)
         }
         // TODO: GPT-2's older directories have vocab.json + merges.txt instead of
-        // tokenizer.json; load them here once byte-level BPE lands in EmberTokenizers.
+        // tokenizer.json; load them here with `Tokenizer.gpt2(vocab:merges:)`.
         throw TextModelError.missingFile(path: url.path, expected: "tokenizer.json or vocab.txt")
     }
 }
