@@ -7,10 +7,11 @@ import Foundation
 import Testing
 
 private let tinyGPT2 = FixtureLoader.directory.appendingPathComponent("gpt2/tiny").path
-nonisolated(unsafe) private let reference: [String: Any] = {
+nonisolated(unsafe) private let fixture: [String: Any] = {
     let data = try! Data(contentsOf: FixtureLoader.directory.appendingPathComponent("gpt2/reference.json"))
-    return (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["cli"] as! [String: Any]
+    return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
 }()
+nonisolated(unsafe) private let reference = fixture["cli"] as! [String: Any]
 
 private func json(_ run: Run) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
@@ -63,6 +64,21 @@ private func json(_ run: Run) throws -> [String: Any] {
         #expect(run.status != 0)
         #expect(run.stderr.contains(message), "\(run.stderr)")
         #expect(run.stdout.isEmpty)
+    }
+
+    @Test("a byte-level BPE tokenizer.json works unchanged: non-ASCII text, streamed and as JSON")
+    func byteLevelBPEDirectory() throws {
+        let bpe = fixture["cli_bpe"] as! [String: Any]
+        let arguments = ["generate", "--model", FixtureLoader.directory.appendingPathComponent("gpt2/tiny_bpe").path,
+                         "--prompt", bpe["prompt"] as! String, "--max-new-tokens", String(bpe["max_new_tokens"] as! Int)]
+        let run = try ember(arguments + ["--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let out = try json(run)
+        #expect(out["ids"] as? [Int] == bpe["ids"] as? [Int])
+        #expect(out["text"] as? String == bpe["text"] as? String)
+        let streamed = try ember(arguments)
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(streamed.stdout == (bpe["text"] as! String) + "\n")
     }
 
     @Test func missingModelDirectoryIsReported() throws {

@@ -3,11 +3,11 @@
 Writes Tests/Fixtures/gpt2/:
   tiny/            a Hugging Face model directory (save_pretrained: config.json,
                    model.safetensors without the tied lm_head.weight), with the
-                   small WordPiece tokenizer as tokenizer.json (byte-level BPE
-                   comes later; the model doesn't care which tokenizer feeds it)
+                   small WordPiece tokenizer as tokenizer.json
+  tiny_bpe/        the same with a byte-level BPE tokenizer.json (GPT-2's kind)
   reference.safetensors  input ids, logits, and logits processors' inputs/outputs
   reference.json   state-dict keys and shapes, greedy generations, top-k/top-p
-                   survivors, and an end-to-end prompt for `ember generate`
+                   survivors, and end-to-end prompts for `ember generate`
 Regenerate with `python3 Tests/Fixtures/Scripts/gen_gpt2.py` (transformers 5.24, torch 2.15).
 """
 import json
@@ -24,6 +24,7 @@ from transformers.generation.logits_process import (
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "gpt2")
 TINY = os.path.join(OUT, "tiny")
+TINY_BPE = os.path.join(OUT, "tiny_bpe")
 TOKENIZER = os.path.join(HERE, "..", "tokenizers", "small_bert.json")
 
 torch.manual_seed(0)
@@ -114,6 +115,30 @@ cli = {"prompt": prompt_text, "max_new_tokens": 8, "prompt_ids": encoded, "ids":
        "text": tokenizer.decode(cli_ids, skip_special_tokens=True)}
 print("cli", cli)
 
+# The same end to end with a byte-level BPE tokenizer (GPT-2's kind) and a
+# model sized for its vocabulary: non-ASCII text, whose tokens can end
+# mid-character, through the streaming decoder.
+BPE_TOKENIZER = os.path.join(HERE, "..", "tokenizers", "bpe_bytelevel.json")
+bpe_tokenizer = Tokenizer.from_file(BPE_TOKENIZER)
+torch.manual_seed(1)
+bpe_config = GPT2Config(vocab_size=bpe_tokenizer.get_vocab_size(with_added_tokens=True), n_positions=64, n_embd=24,
+                        n_layer=2, n_head=4, initializer_range=0.25, bos_token_id=0, eos_token_id=2)
+bpe_model = GPT2LMHeadModel(bpe_config).eval()
+shutil.rmtree(TINY_BPE, ignore_errors=True)
+bpe_model.save_pretrained(TINY_BPE)
+shutil.copy(BPE_TOKENIZER, os.path.join(TINY_BPE, "tokenizer.json"))
+os.chmod(os.path.join(TINY_BPE, "model.safetensors"), 0o644)
+if os.path.exists(os.path.join(TINY_BPE, "generation_config.json")):
+    os.remove(os.path.join(TINY_BPE, "generation_config.json"))
+bpe_prompt = "Grüße, naïve café — 東京 🔥"
+bpe_encoded = bpe_tokenizer.encode(bpe_prompt).ids
+with torch.no_grad():
+    bpe_ids = bpe_model.generate(torch.tensor([bpe_encoded]), attention_mask=torch.ones(1, len(bpe_encoded), dtype=torch.long),
+                                 do_sample=False, use_cache=True, max_new_tokens=12, pad_token_id=1)[0].tolist()
+cli_bpe = {"prompt": bpe_prompt, "max_new_tokens": 12, "prompt_ids": bpe_encoded, "ids": bpe_ids,
+           "text": bpe_tokenizer.decode(bpe_ids, skip_special_tokens=True)}
+print("cli_bpe", cli_bpe)
+
 save_file({"input_ids": input_ids, "logits": logits.contiguous(), "variant_logits": variant_logits.contiguous(), "scores": scores, "history": history,
            "penalized": penalized.contiguous()}, os.path.join(OUT, "reference.safetensors"))
 reference = {
@@ -123,6 +148,7 @@ reference = {
     "filters": filters,
     "repetition_penalty": 1.5,
     "cli": cli,
+    "cli_bpe": cli_bpe,
 }
 with open(os.path.join(OUT, "reference.json"), "w") as f:
     json.dump(reference, f, separators=(",", ":"))
