@@ -80,13 +80,11 @@ enum TrainFixtures {
         return try t.train(lines: corpus, normalizer: BertNormalizer(), preTokenizer: BertPreTokenizer())
     }
 
+    /// HF's WhitespaceSplit + ByteLevel(add_prefix_space=False, use_regex=False) pipeline.
     static func bpeByteLevel() throws -> TrainedTokenizer {
-        var counts = WordCounts()
-        counts.add(lines: corpus) { line in
-            WhitespaceSplit().preTokenize([NormalizedString(line)]).map { ByteAlphabet.encode($0.text) }
-        }
+        let pipeline = SequencePreTokenizer([WhitespaceSplit(), ByteLevel(addPrefixSpace: false, useRegex: false)])
         return try BPETrainer(vocabSize: 600, specialTokens: ["<|endoftext|>"],
-                              initialAlphabet: Set(ByteAlphabet.table)).train(counts)
+                              initialAlphabet: Set(ByteAlphabet.table)).train(lines: corpus, preTokenizer: pipeline)
     }
 
     static func unigramWhitespace() throws -> TrainedTokenizer {

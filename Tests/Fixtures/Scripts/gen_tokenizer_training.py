@@ -44,8 +44,8 @@ CONFIGS = {
         model="WordPiece", normalizer="Bert", pre_tokenizer="Bert",
         trainer=dict(vocab_size=600, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])),
     # GPT-2 style: words mapped to byte-level characters, all 256 of them in
-    # the alphabet. Ember has no ByteLevel pre-tokenizer on this branch, so
-    # the Swift test maps bytes itself and compares the learned model only.
+    # the alphabet. The Swift tests compare the learned model and encode the
+    # held-out text with it; its saved file is not part of --verify.
     "bpe_bytelevel": dict(
         model="BPE", unk_token=None, normalizer=None, pre_tokenizer="WhitespaceSplit+ByteLevel", verify=False,
         trainer=dict(vocab_size=600, special_tokens=["<|endoftext|>"],

@@ -1,7 +1,7 @@
 // What a trainer returns: the learned model plus the pipeline it was trained
 // through, ready to be written as a tokenizer.json. The learned model is plain
-// data (not a TokenizerModel) so that saving works for BPE and Unigram even
-// where this library cannot yet encode with them.
+// data (not a TokenizerModel): it is written in HF's layout, and `tokenizer()`
+// reads that file back, so what Ember encodes with is what HF would load.
 
 import Foundation
 
@@ -163,9 +163,7 @@ public struct TrainedTokenizer: Sendable {
     }
 
     /// An Ember `Tokenizer` read back from the tokenizer.json this writes, so
-    /// it is exactly what a later `Tokenizer(contentsOf:)` would load. Throws
-    /// `TokenizerError.unknownType` for a model type the loader does not
-    /// know yet (BPE and Unigram until their models land).
+    /// it is exactly what a later `Tokenizer(contentsOf:)` would load.
     ///
     /// ```swift
     /// let ids = try trained.tokenizer().encode("some text").ids
