@@ -53,18 +53,20 @@ public struct ModelDirectory: @unchecked Sendable {
     }
 
     /// tokenizer.json, else BERT's vocab.txt (lowercased unless
-    /// tokenizer_config.json says `do_lower_case: false`).
+    /// tokenizer_config.json says `do_lower_case: false`), else GPT-2's
+    /// vocab.json + merges.txt (older GPT-2 directories have only those).
     public func loadTokenizer() throws -> Tokenizer {
-        let json = url.appendingPathComponent("tokenizer.json")
-        if FileManager.default.fileExists(atPath: json.path) { return try Tokenizer(contentsOf: json) }
-        let vocab = url.appendingPathComponent("vocab.txt")
-        if FileManager.default.fileExists(atPath: vocab.path) {
+        func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path) }
+        if exists("tokenizer.json") { return try Tokenizer(contentsOf: url.appendingPathComponent("tokenizer.json")) }
+        if exists("vocab.txt") {
             let lowercase = (try? HFConfig(contentsOf: url.appendingPathComponent("tokenizer_config.json")))
                 .flatMap { try? $0.bool("do_lower_case", default: true) } ?? true
-            return try Tokenizer.bert(vocab: vocab, lowercase: lowercase)
+            return try Tokenizer.bert(vocab: url.appendingPathComponent("vocab.txt"), lowercase: lowercase)
         }
-        // TODO: GPT-2's older directories have vocab.json + merges.txt instead of
-        // tokenizer.json; load them here with `Tokenizer.gpt2(vocab:merges:)`.
-        throw TextModelError.missingFile(path: url.path, expected: "tokenizer.json or vocab.txt")
+        if exists("vocab.json") && exists("merges.txt") {
+            return try Tokenizer.gpt2(vocab: url.appendingPathComponent("vocab.json"),
+                                      merges: url.appendingPathComponent("merges.txt"))
+        }
+        throw TextModelError.missingFile(path: url.path, expected: "tokenizer.json, vocab.txt, or vocab.json and merges.txt")
     }
 }
