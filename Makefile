@@ -127,15 +127,18 @@ regression: setup $(CACHE)/diabetes_target.csv
 	$(SWIFT) run -c release fit-diabetes $(CACHE)/diabetes_data_raw.csv $(CACHE)/diabetes_target.csv
 
 # Regenerates the PyTorch reference values (never run by CI). Needs torch,
-# torchvision, safetensors, pillow, scikit-learn, efficientnet_lite_pytorch and
-# tokenizers from PyPI.
+# torchvision, safetensors, pillow, scikit-learn, efficientnet_lite_pytorch,
+# tokenizers, transformers and sentence-transformers from PyPI.
 # Then Ember re-saves torch's checkpoints and torch checks them (Ember → torch → Ember).
 fixtures:
 	cd Tests/Fixtures/Scripts && python3 gen_core_ops.py && python3 gen_nn.py && python3 gen_pth.py && python3 gen_safetensors.py && python3 gen_scheduler_state.py \
-	  && python3 gen_images.py && python3 gen_transforms.py && python3 gen_vision_models.py && python3 gen_auroc.py && python3 gen_imagenet_labels.py && python3 gen_tokenizers.py
+	  && python3 gen_images.py && python3 gen_transforms.py && python3 gen_vision_models.py && python3 gen_auroc.py && python3 gen_imagenet_labels.py && python3 gen_tokenizers.py \
+	  && python3 gen_tokenizers_bpe.py && python3 gen_tokenizer_training.py && python3 gen_bert.py && python3 gen_gpt2.py
 	-cd Tests/Fixtures/Scripts && python3 gen_pretrained_reference.py  # needs the cached EfficientNet-Lite0 weights
 	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter TorchCheckpointSaving
 	cd Tests/Fixtures/Scripts && python3 check_ember_pth.py
+	EMBER_WRITE_FIXTURES=1 $(SWIFT) test -c release --filter Trainer
+	cd Tests/Fixtures/Scripts && python3 gen_tokenizer_training.py --verify
 
 # libFuzzer targets for the checkpoint parsers (Tests/Fuzz), built with
 # AddressSanitizer in their own scratch path and run one after another for
