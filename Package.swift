@@ -200,11 +200,18 @@ let package = Package(
 )
 
 // MARK: - Text: tokenizers
-// EmberTokenizers has no tensor dependency: Foundation only. Declared apart
-// from the main list so it merges cleanly with concurrent edits above.
+// EmberTokenizers has no tensor dependency: Foundation, and ICU's
+// normalization (libicu) through a small C shim. Declared apart from the
+// main list so it merges cleanly with concurrent edits above.
 package.products.append(.library(name: "EmberTokenizers", targets: ["EmberTokenizers"]))
 package.targets.append(.target(
+    name: "CUnicodeNormalization",
+    path: "Text/CUnicodeNormalization",
+    linkerSettings: [.linkedLibrary("icuuc")]
+))
+package.targets.append(.target(
     name: "EmberTokenizers",
+    dependencies: ["CUnicodeNormalization"],
     path: "Text/EmberTokenizers",
     exclude: ["README.md"],
     swiftSettings: optimize

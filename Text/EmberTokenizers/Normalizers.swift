@@ -2,6 +2,7 @@
 // rewrites a NormalizedString in place so offsets keep pointing into the
 // original text.
 
+import CUnicodeNormalization
 import Foundation
 
 /// A step of text normalization (HF's `normalizer` section).
@@ -141,7 +142,7 @@ public struct UnicodeNormalizer: Normalizer {
         var composee: (Unicode.Scalar, Int)?
         var lastClass: UInt8?
         for (ch, change) in input {
-            let cls = ch.properties.canonicalCombiningClass.rawValue
+            let cls = Self.combiningClass(ch)
             guard let k = composee else {
                 if cls != 0 { out.append((ch, change)) } else { composee = (ch, change) }
                 continue
@@ -173,26 +174,17 @@ public struct UnicodeNormalizer: Normalizer {
         return out + buffer
     }
 
-    /// The primary composite of two scalars, if there is one.
+    /// The primary composite of two scalars, if there is one (ICU's
+    /// composePair, Hangul included).
     static func compose(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Unicode.Scalar? {
         // Nothing composes with an ASCII second scalar.
         if b.value < 0x300 { return nil }
-        // Hangul by the standard's arithmetic: Foundation (Linux, Swift
-        // 6.3.1) leaves an LV syllable followed by a T jamo uncomposed.
-        let l = a.value, t = b.value
-        if (0x1100...0x1112).contains(l), (0x1161...0x1175).contains(t) {
-            return Unicode.Scalar(0xAC00 + (l - 0x1100) * 588 + (t - 0x1161) * 28)
-        }
-        if (0xAC00...0xD7A3).contains(l), (l - 0xAC00) % 28 == 0, (0x11A8...0x11C2).contains(t) {
-            return Unicode.Scalar(l + t - 0x11A7)
-        }
-        var v = String.UnicodeScalarView()
-        v.append(" ")
-        v.append(a)
-        v.append(b)
-        // The leading space shields `a` (see `normalize`) and composes with nothing.
-        let out = String(v).precomposedStringWithCanonicalMapping.unicodeScalars.dropFirst()
-        return out.count == 1 ? out.first : nil
+        let composite = ember_unicode_compose_pair(a.value, b.value)
+        return composite < 0 ? nil : Unicode.Scalar(UInt32(composite))
+    }
+
+    static func combiningClass(_ c: Unicode.Scalar) -> UInt8 {
+        c.value < 0x300 ? 0 : ember_unicode_combining_class(c.value)
     }
 
     /// NFD/NFKD as HF's alignment crate does it: each scalar decomposes on
@@ -202,26 +194,29 @@ public struct UnicodeNormalizer: Normalizer {
     private func decompose(_ scalars: [Unicode.Scalar], identityBelow: UInt32) -> [(Unicode.Scalar, Int)] {
         var dest: [(Unicode.Scalar, Int)] = []
         dest.reserveCapacity(scalars.count + 8)
-        let canonical = form == .nfd || form == .nfc
+        let compatibility: Int32 = form == .nfkd || form == .nfkc ? 1 : 0
+        var buffer = [UInt32](repeating: 0, count: 32)
         for c in scalars {
             if c.value < identityBelow {
                 dest.append((c, 0))
                 continue
             }
-            // The leading space shields the scalar (see `normalize`).
-            let str = " " + String(Character(c))
-            let out = canonical ? str.decomposedStringWithCanonicalMapping : str.decomposedStringWithCompatibilityMapping
-            for (i, d) in out.unicodeScalars.dropFirst().enumerated() { dest.append((d, i == 0 ? 0 : 1)) }
+            let count = Int(ember_unicode_decomposition(c.value, compatibility, &buffer, Int32(buffer.count)))
+            guard count > 0 else {
+                dest.append((c, 0))
+                continue
+            }
+            for i in 0..<count { dest.append((Unicode.Scalar(buffer[i])!, i == 0 ? 0 : 1)) }
         }
         var i = 0
         while i < dest.count {
-            guard dest[i].0.properties.canonicalCombiningClass.rawValue != 0 else { i += 1; continue }
+            guard Self.combiningClass(dest[i].0) != 0 else { i += 1; continue }
             var j = i
-            while j < dest.count, dest[j].0.properties.canonicalCombiningClass.rawValue != 0 { j += 1 }
+            while j < dest.count, Self.combiningClass(dest[j].0) != 0 { j += 1 }
             if j - i > 1 {
                 let run = dest[i..<j].enumerated().sorted {
-                    let a = $0.element.0.properties.canonicalCombiningClass.rawValue
-                    let b = $1.element.0.properties.canonicalCombiningClass.rawValue
+                    let a = Self.combiningClass($0.element.0)
+                    let b = Self.combiningClass($1.element.0)
                     return a != b ? a < b : $0.offset < $1.offset
                 }
                 dest.replaceSubrange(i..<j, with: run.map(\.element))
