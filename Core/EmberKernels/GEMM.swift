@@ -31,7 +31,7 @@ package func gemm(
 ) {
     let threads = Parallel.threadCount
     let item = type.itemSize
-    if threads < 2 || m * n * k < 1 << 18 || !(type == .float32 || type == .float64) {
+    if threads < 2 || m * n * k < 1 << 18 || Parallel.isBusy || !(type == .float32 || type == .float64) {
         blasGEMM(type: type, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, ldc: ldc)
         return
     }

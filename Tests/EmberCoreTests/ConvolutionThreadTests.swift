@@ -1,0 +1,71 @@
+// Convolutions split across threads by image (ConvolutionPlan+Threads) must
+// give what one thread gives: forward, input and weight gradients, on the
+// per-image path (large planes, pointwise) and the batched path (small planes,
+// groups), with batches that split evenly, unevenly, or not at all. Also the
+// fused BN → ReLU against its two-op form.
+
+import EmberCore
+import Testing
+
+private struct ConvCase: CustomTestStringConvertible, Sendable {
+    let name: String, input: [Int], weight: [Int], padding: (Int, Int), stride: (Int, Int), groups: Int
+    var testDescription: String { name }
+}
+
+private let convCases: [ConvCase] = [
+    ConvCase(name: "3x3 per-image", input: [4, 8, 32, 32], weight: [16, 8, 3, 3], padding: (1, 1), stride: (1, 1), groups: 1),
+    ConvCase(name: "pointwise", input: [4, 64, 16, 16], weight: [48, 64, 1, 1], padding: (0, 0), stride: (1, 1), groups: 1),
+    ConvCase(name: "batched groups", input: [6, 32, 12, 12], weight: [32, 16, 3, 3], padding: (1, 1), stride: (1, 1), groups: 2),
+    ConvCase(name: "batched strided, uneven split", input: [9, 16, 14, 14], weight: [24, 16, 3, 3], padding: (1, 1),
+             stride: (2, 2), groups: 1),
+    ConvCase(name: "odd batch, not split", input: [5, 16, 34, 34], weight: [16, 16, 3, 3], padding: (0, 0), stride: (1, 1), groups: 1),
+]
+
+/// Output, input gradient and weight gradient of one convolution at `threads` threads.
+private func convolve(_ c: ConvCase, threads: Int) -> [[Float]] {
+    let before = numThreads()
+    defer { setNumThreads(before) }
+    setNumThreads(threads)
+    let x = Tensor.randn(c.input, generator: Generator(seed: 3)).requiresGrad_()
+    let w = Tensor.randn(c.weight, generator: Generator(seed: 4)).mul(0.1).requiresGrad_()
+    let y = x.conv2d(w, stride: c.stride, padding: c.padding, groups: c.groups)
+    let probe = Tensor.randn(y.shape, generator: Generator(seed: 5))
+    y.mul(probe).sum().backward()
+    return [y.detach().contiguous().scalars(), x.grad!.contiguous().scalars(), w.grad!.contiguous().scalars()]
+}
+
+@Suite struct ConvolutionThreadTests {
+    @Test("conv2d is the same on 1 and 2 threads", arguments: convCases)
+    fileprivate func threadsAgree(_ c: ConvCase) {
+        let one = convolve(c, threads: 1), two = convolve(c, threads: 2)
+        for (name, (a, b)) in zip(["output", "input grad", "weight grad"], zip(one, two)) {
+            #expect(a.count == b.count)
+            let scale = a.map { abs($0) }.max() ?? 1
+            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 1e-5 * Swift.max(scale, 1), "\(c.name) \(name): max difference \(worst) (scale \(scale))")
+        }
+    }
+
+    @Test func batchNormReLUMatchesBatchNormThenReLU() {
+        for training in [true, false] {
+            let x = Tensor.randn([3, 4, 5, 5], generator: Generator(seed: 8)).requiresGrad_()
+            let weight = Tensor.randn([4], generator: Generator(seed: 9)).requiresGrad_()
+            let bias = Tensor.randn([4], generator: Generator(seed: 10)).requiresGrad_()
+            let mean = Tensor.randn([4], generator: Generator(seed: 11)), variance = Tensor.rand([4]).add(0.5)
+            let probe = Tensor.randn([3, 4, 5, 5], generator: Generator(seed: 12))
+            let fused = x.batchNormReLU(weight: weight, bias: bias, runningMean: mean.clone(), runningVar: variance.clone(),
+                                        training: training)
+            fused.mul(probe).sum().backward()
+            let fusedGrads: [[Float]] = [x, weight, bias].map { $0.grad!.scalars() }
+            for t in [x, weight, bias] { t.grad = nil }
+            let plain = x.batchNorm(weight: weight, bias: bias, runningMean: mean.clone(), runningVar: variance.clone(),
+                                    training: training).relu()
+            plain.mul(probe).sum().backward()
+            let plainGrads: [[Float]] = [x, weight, bias].map { $0.grad!.scalars() }
+            #expect((fused.detach().scalars() as [Float]) == plain.detach().scalars())
+            for (f, p) in zip(fusedGrads, plainGrads) {
+                #expect(zip(f, p).allSatisfy { abs($0 - $1) <= 1e-5 * Swift.max(1, abs($1)) })
+            }
+        }
+    }
+}
