@@ -56,6 +56,9 @@ struct ConvolutionImageSplit {
         self.spaces = spaces
     }
 
+    /// Whether the passes inside one part may use the threads themselves (only when there is one part).
+    var threadedParts: Bool { parts == 1 }
+
     /// Calls `body` with each part's images and scratch, the parts in parallel.
     func run(_ body: (Range<Int>, ConvolutionWorkspace) -> Void) {
         if parts == 1 {
@@ -73,6 +76,24 @@ struct ConvolutionImageSplit {
 
 extension ConvolutionPlan {
     func imageSplit() -> ConvolutionImageSplit { ConvolutionImageSplit(plan: self) }
+
+    /// Whether the forward GEMM over `images` images packs its columns
+    /// straight from the input (`convolutionGEMM`) instead of unfolding them first.
+    func packsColumns(images: Int) -> Bool {
+        !isPointwise && convolutionGEMMApplies(type: type, m: coutG, n: images * outPlane, k: k)
+    }
+
+    /// The forward product of group `g` for images `b0..<b0+images` into
+    /// `[coutG, images·plane]` rows at `target`, without a column matrix.
+    func packedForward(_ x: Tensor, _ w: Tensor, image b0: Int, images: Int, group g: Int,
+                       into target: UnsafeMutableRawPointer, threaded: Bool) {
+        let source = x.rawPointer + ((b0 * cin + g * cinG) * inPlane) * item
+        let columns = ConvolutionColumns(x: source.assumingMemoryBound(to: Float.self), channels: cinG, window: window,
+                                         imageStride: cin * inPlane)
+        let weights = (w.rawPointer + g * coutG * k * item).assumingMemoryBound(to: Float.self)
+        convolutionGEMM(m: coutG, n: images * outPlane, k: k, weights, lda: k, columns,
+                        target.assumingMemoryBound(to: Float.self), ldc: images * outPlane, threaded: threaded)
+    }
 
     /// Moves between `[coutG, images, plane]` rows and the output planes of
     /// images `b0..<b0+images`, group `g`, of `y` (`toImages`) or back.

@@ -78,10 +78,15 @@ struct ConvolutionPlan {
             if isPerImage {
                 for b in images {
                     for g in 0..<groups {
+                        if packsColumns(images: 1) {
+                            packedForward(x, w, image: b, images: 1, group: g, into: outputPointer(y, image: b, group: g),
+                                          threaded: split.threadedParts)
+                            continue
+                        }
                         let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: space.columns),
                                                  transposed: false, ld: ldPlane)
                         gemm(type: type, m: coutG, n: outPlane, k: k, weightOperand(w, group: g, transposed: false), cols,
-                             outputPointer(y, image: b, group: g), ldc: ldPlane)
+                             outputPointer(y, image: b, group: g), ldc: ldPlane, threaded: split.threadedParts)
                     }
                 }
                 return
@@ -89,9 +94,15 @@ struct ConvolutionPlan {
             for b0 in Swift.stride(from: images.lowerBound, to: images.upperBound, by: split.chunk) {
                 let count = Swift.min(split.chunk, images.upperBound - b0), ld = Swift.max(count * outPlane, 1)
                 for g in 0..<groups {
-                    unfold(x, b0: b0, images: count, group: g, into: space.columns!)
-                    gemm(type: type, m: coutG, n: count * outPlane, k: k, weightOperand(w, group: g, transposed: false),
-                         MatrixOperand(pointer: space.columns!, transposed: false, ld: ld), space.rows!, ldc: ld)
+                    if packsColumns(images: count) {
+                        packedForward(x, w, image: b0, images: count, group: g, into: space.rows!,
+                                      threaded: split.threadedParts)
+                    } else {
+                        unfold(x, b0: b0, images: count, group: g, into: space.columns!)
+                        gemm(type: type, m: coutG, n: count * outPlane, k: k, weightOperand(w, group: g, transposed: false),
+                             MatrixOperand(pointer: space.columns!, transposed: false, ld: ld), space.rows!, ldc: ld,
+                             threaded: split.threadedParts)
+                    }
                     exchange(space.rows!, y, b0: b0, images: count, group: g, toImages: true)
                 }
             }
@@ -116,7 +127,7 @@ struct ConvolutionPlan {
                         let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
                         let target = space.columns ?? inputPointer(dx, image: b, group: g)
                         gemm(type: type, m: k, n: outPlane, k: coutG, weightOperand(w, group: g, transposed: true), go,
-                             target, ldc: ldPlane)
+                             target, ldc: ldPlane, threaded: split.threadedParts)
                         if let scratch = space.columns {
                             col2im(type: type, channels: cinG, window, scratch, inputPointer(dx, image: b, group: g), ld: outPlane)
                         }
@@ -129,7 +140,8 @@ struct ConvolutionPlan {
                 for g in 0..<groups {
                     exchange(space.rows!, gy, b0: b0, images: count, group: g, toImages: false)
                     gemm(type: type, m: k, n: count * outPlane, k: coutG, weightOperand(w, group: g, transposed: true),
-                         MatrixOperand(pointer: space.rows!, transposed: false, ld: ld), space.columns!, ldc: ld)
+                         MatrixOperand(pointer: space.rows!, transposed: false, ld: ld), space.columns!, ldc: ld,
+                         threaded: split.threadedParts)
                     col2im(type: type, channels: cinG, window, space.columns!, inputPointer(dx, image: b0, group: g), ld: ld,
                            images: count, imageStride: cin * inPlane)
                 }
@@ -158,7 +170,7 @@ struct ConvolutionPlan {
                         let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: space.columns),
                                                  transposed: true, ld: ldPlane)
                         gemm(type: type, m: coutG, n: k, k: outPlane, go, cols, beta: 1,
-                             dw + g * coutG * k * item, ldc: Swift.max(k, 1))
+                             dw + g * coutG * k * item, ldc: Swift.max(k, 1), threaded: split.threadedParts)
                     }
                 }
                 return
@@ -171,7 +183,7 @@ struct ConvolutionPlan {
                     gemm(type: type, m: coutG, n: k, k: count * outPlane,
                          MatrixOperand(pointer: space.rows!, transposed: false, ld: ld),
                          MatrixOperand(pointer: space.columns!, transposed: true, ld: ld), beta: 1,
-                         dw + g * coutG * k * item, ldc: Swift.max(k, 1))
+                         dw + g * coutG * k * item, ldc: Swift.max(k, 1), threaded: split.threadedParts)
                 }
             }
         }

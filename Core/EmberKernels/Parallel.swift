@@ -27,11 +27,6 @@ package enum Parallel {
         requested.store(Swift.max(1, n), ordering: .relaxed)
     }
 
-    /// True while the pool runs a job: a parallel call made now would run on
-    /// the calling thread, so callers that can do better alone (one GEMM
-    /// instead of its parts one after another) check this first.
-    package static var isBusy: Bool { WorkerPool.shared.isBusy }
-
     /// Calls `body` on disjoint subranges covering `0..<n`, in parallel when
     /// each chunk would hold at least `grain` items. Nested and concurrent
     /// calls run on the calling thread.
@@ -96,8 +91,6 @@ final class WorkerPool: @unchecked Sendable {
             }
         }
     }
-
-    var isBusy: Bool { busy.load(ordering: .relaxed) }
 
     private func hasWork() -> Bool {
         let (_, total, next) = WorkerPool.decode(ticket.load(ordering: .acquiring))
