@@ -53,7 +53,7 @@ package struct ConvolutionColumns {
                         let target = out + run.j
                         let ih = run.oh * w.sh - w.ph + ki * w.dh
                         if ih < 0 || ih >= w.inH {
-                            for t in 0..<run.count { target[t] = 0 }
+                            zeroRun(target, run.count)
                             continue
                         }
                         let line = x + run.image * imageStride + (c * w.inH + ih) * w.inW
@@ -62,8 +62,7 @@ package struct ConvolutionColumns {
                             let start = run.ow + offset
                             let lo = min(run.count, max(0, -start)), hi = max(lo, min(run.count, w.inW - start))
                             for t in 0..<lo { target[t] = 0 }
-                            let source = line + start
-                            for t in lo..<hi { target[t] = source[t] }
+                            copyRun(target + lo, line + start + lo, hi - lo)
                             for t in hi..<run.count { target[t] = 0 }
                         } else {
                             for t in 0..<run.count {
@@ -72,7 +71,7 @@ package struct ConvolutionColumns {
                             }
                         }
                     }
-                    for t in columns..<width { out[t] = 0 }
+                    if columns < width { zeroRun(out + columns, width - columns) }
                     // Next row of the column matrix: (c, ki, kj) in row-major order.
                     kj += 1
                     if kj == w.kw {
@@ -84,6 +83,52 @@ package struct ConvolutionColumns {
             }
         }
     }
+}
+
+/// Copies `count` floats in 16-wide vectors; a tail goes as one more vector
+/// overlapping the last (the same values written twice), so runs of 16-32
+/// floats, the usual ones, take two or three moves instead of a scalar loop.
+@inline(__always)
+private func copyRun(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+    let d = UnsafeMutableRawPointer(dst), s = UnsafeRawPointer(src)
+    if count >= 16 {
+        var t = 0
+        while t + 16 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: t * 4, as: SIMD16<Float>.self), toByteOffset: t * 4,
+                         as: SIMD16<Float>.self)
+            t += 16
+        }
+        if t < count {
+            let last = (count - 16) * 4
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: last, as: SIMD16<Float>.self), toByteOffset: last,
+                         as: SIMD16<Float>.self)
+        }
+    } else if count >= 4 {
+        var t = 0
+        while t + 4 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: t * 4, as: SIMD4<Float>.self), toByteOffset: t * 4,
+                         as: SIMD4<Float>.self)
+            t += 4
+        }
+        if t < count {
+            let last = (count - 4) * 4
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: last, as: SIMD4<Float>.self), toByteOffset: last,
+                         as: SIMD4<Float>.self)
+        }
+    } else {
+        for t in 0..<count { dst[t] = src[t] }
+    }
+}
+
+@inline(__always)
+private func zeroRun(_ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+    let d = UnsafeMutableRawPointer(dst)
+    var t = 0
+    while t + 16 <= count {
+        d.storeBytes(of: SIMD16<Float>(), toByteOffset: t * 4, as: SIMD16<Float>.self)
+        t += 16
+    }
+    for i in t..<count { dst[i] = 0 }
 }
 
 /// Whether `convolutionGEMM` runs this product (else: im2col, then `gemm`).
