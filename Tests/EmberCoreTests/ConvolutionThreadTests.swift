@@ -2,7 +2,8 @@
 // give what one thread gives: forward, input and weight gradients, on the
 // per-image path (large planes, pointwise) and the batched path (small planes,
 // groups), with batches that split evenly, unevenly, or not at all. Also the
-// fused BN → ReLU against its two-op form.
+// fused BN → ReLU against its two-op form, and inference max pooling (no
+// argmax) against the recorded form, NaN and -inf included.
 
 import EmberCore
 import Testing
@@ -66,6 +67,20 @@ private func convolve(_ c: ConvCase, threads: Int) -> [[Float]] {
             for (f, p) in zip(fusedGrads, plainGrads) {
                 #expect(zip(f, p).allSatisfy { abs($0 - $1) <= 1e-5 * Swift.max(1, abs($1)) })
             }
+        }
+    }
+
+    @Test func maxPoolWithoutIndicesMatchesRecordedForm() {
+        var values: [Float] = Tensor.randn([2, 3, 11, 9], generator: Generator(seed: 13)).scalars()
+        values[5] = .nan; values[40] = -.infinity; values[41] = .nan; values[200] = .infinity
+        for i in 100..<112 { values[i] = -.infinity }
+        let x = Tensor(values, shape: [2, 3, 11, 9])
+        for (kernel, stride, padding, dilation) in [((3, 3), (2, 2), (1, 1), (1, 1)), ((2, 3), (1, 2), (0, 1), (2, 1))] {
+            let plain = GradMode.noGrad { x.maxPool2d(kernelSize: kernel, stride: stride, padding: padding, dilation: dilation) }
+            let recorded = x.clone().requiresGrad_().maxPool2d(kernelSize: kernel, stride: stride, padding: padding,
+                                                              dilation: dilation)
+            let a: [Float] = plain.scalars(), b: [Float] = recorded.detach().scalars()
+            #expect(a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
         }
     }
 }
