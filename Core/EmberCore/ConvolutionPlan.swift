@@ -158,19 +158,24 @@ struct ConvolutionPlan {
             return dw
         }
         let split = imageSplit()
-        // Each part sums its own images into its own slice; the slices are added at the end.
-        let partials = Tensor.zeros([split.parts] + weightShape, dtype: type)
+        // Computed transposed, dwᵀ = cols · gyᵀ ([k, coutG] per group): the large
+        // column matrix is then the GEMM's A, packed from contiguous rows, and
+        // the small gy the B operand (one 32-wide panel for DenseNet's 3×3
+        // convs), where dw = gy · colsᵀ would gather every column row across
+        // the whole matrix to pack B. Each part sums its own images into its
+        // own slice; the slices are added at the end.
+        let partials = Tensor.zeros([split.parts, groups, k, coutG], dtype: type)
         let partSize = cout * k * item
         split.run { images, space in
-            let dw = partials.rawPointer + space.part * partSize
+            let dwT = partials.rawPointer + space.part * partSize
             if isPerImage {
                 for b in images {
                     for g in 0..<groups {
-                        let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
+                        let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: true, ld: ldPlane)
                         let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: space.columns),
-                                                 transposed: true, ld: ldPlane)
-                        gemm(type: type, m: coutG, n: k, k: outPlane, go, cols, beta: 1,
-                             dw + g * coutG * k * item, ldc: Swift.max(k, 1), threaded: split.threadedParts)
+                                                 transposed: false, ld: ldPlane)
+                        gemm(type: type, m: k, n: coutG, k: outPlane, cols, go, beta: 1,
+                             dwT + g * coutG * k * item, ldc: Swift.max(coutG, 1), threaded: split.threadedParts)
                     }
                 }
                 return
@@ -180,13 +185,16 @@ struct ConvolutionPlan {
                 for g in 0..<groups {
                     exchange(space.rows!, gy, b0: b0, images: count, group: g, toImages: false)
                     unfold(x, b0: b0, images: count, group: g, into: space.columns!)
-                    gemm(type: type, m: coutG, n: k, k: count * outPlane,
-                         MatrixOperand(pointer: space.rows!, transposed: false, ld: ld),
-                         MatrixOperand(pointer: space.columns!, transposed: true, ld: ld), beta: 1,
-                         dw + g * coutG * k * item, ldc: Swift.max(k, 1), threaded: split.threadedParts)
+                    gemm(type: type, m: k, n: coutG, k: count * outPlane,
+                         MatrixOperand(pointer: space.columns!, transposed: false, ld: ld),
+                         MatrixOperand(pointer: space.rows!, transposed: true, ld: ld), beta: 1,
+                         dwT + g * coutG * k * item, ldc: Swift.max(coutG, 1), threaded: split.threadedParts)
                 }
             }
         }
-        return split.parts == 1 ? partials.reshape(weightShape) : GradMode.noGrad { partials.sum(dims: [0]) }
+        return GradMode.noGrad {
+            let dwT = split.parts == 1 ? partials.squeeze(dim: 0) : partials.sum(dims: [0])
+            return dwT.transpose(1, 2).contiguous().reshape(weightShape)
+        }
     }
 }
