@@ -142,8 +142,8 @@ package func convolutionGEMMApplies(type: DType, m: Int, n: Int, k: Int) -> Bool
 
 /// `c = a · columns` (m × n, leading dimension `ldc`) with the columns packed
 /// from the images; `a` is m × k row-major with leading dimension `lda`. Splits
-/// the columns across the threads when `threaded` (see `gemm`). The parts cut
-/// at whole panels, and each element's sum runs in the same order either way.
+/// the rows or the columns across the threads when `threaded` (see `gemm`);
+/// each element's sum runs in the same order either way.
 package func convolutionGEMM(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
                              _ columns: ConvolutionColumns, _ c: UnsafeMutablePointer<Float>, ldc: Int,
                              threaded: Bool = true) {
@@ -154,8 +154,23 @@ package func convolutionGEMM(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, 
                     beta: 0, c, ldc: ldc, columns: columns)
         return
     }
-    // Column parts in whole panels, so that only the last part has a partial one.
-    let per = ((n + threads - 1) / threads + nr - 1) / nr * nr
+    // Many rows (ResNet's 64-512-filter convs): split them, each part packing
+    // all the columns. Few rows and many columns (DenseNet's 32 filters): split
+    // the columns in equal halves; whole-panel parts (rounded up to 32) would
+    // leave 128 + 68 of a 14×14 plane's 196, a third of a thread idle.
+    if m >= 48 * threads || m >= n {
+        let per = ((m + threads - 1) / threads + 11) / 12 * 12
+        Parallel.forRange(threads, grain: 1) { range in
+            for t in range {
+                let r0 = t * per, rows = min(per, m - r0)
+                if rows <= 0 { continue }
+                sgemmAVX512(m: rows, n: n, k: k, alpha: 1, a + r0 * lda, transA: false, lda: lda, a, transB: false, ldb: 0,
+                            beta: 0, c + r0 * ldc, ldc: ldc, columns: columns)
+            }
+        }
+        return
+    }
+    let per = (n + threads - 1) / threads
     Parallel.forRange(threads, grain: 1) { range in
         for t in range {
             let c0 = t * per, count = min(per, n - c0)

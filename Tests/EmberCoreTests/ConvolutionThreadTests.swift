@@ -1,7 +1,8 @@
 // Convolutions split across threads by image (ConvolutionPlan+Threads) must
-// give what one thread gives: forward, input and weight gradients, on the
-// per-image path (large planes, pointwise) and the batched path (small planes,
-// groups), with batches that split evenly, unevenly, or not at all. Also the
+// give what image-by-image convolutions give: forward, input and weight
+// gradients, on the per-image path (large planes, pointwise) and the batched
+// path (small planes, groups), with batches that split evenly, unevenly, or
+// not at all. Also the
 // fused BN → ReLU against its two-op form, and inference max pooling (no
 // argmax) against the recorded form, NaN and -inf included.
 
@@ -22,24 +23,34 @@ private let convCases: [ConvCase] = [
     ConvCase(name: "odd batch, not split", input: [5, 16, 34, 34], weight: [16, 16, 3, 3], padding: (0, 0), stride: (1, 1), groups: 1),
 ]
 
-/// Output, input gradient and weight gradient of one convolution at `threads` threads.
-private func convolve(_ c: ConvCase, threads: Int) -> [[Float]] {
-    let before = numThreads()
-    defer { setNumThreads(before) }
-    setNumThreads(threads)
-    let x = Tensor.randn(c.input, generator: Generator(seed: 3)).requiresGrad_()
+/// Output, input gradient and weight gradient of one convolution over the
+/// whole batch (split by image when there are threads for it), or image by
+/// image (a batch of one is never split by image: its GEMMs are split instead).
+/// No thread-count change: that is global and would disturb tests running alongside.
+private func convolve(_ c: ConvCase, imageByImage: Bool) -> [[Float]] {
+    let x = Tensor.randn(c.input, generator: Generator(seed: 3))
     let w = Tensor.randn(c.weight, generator: Generator(seed: 4)).mul(0.1).requiresGrad_()
-    let y = x.conv2d(w, stride: c.stride, padding: c.padding, groups: c.groups)
-    let probe = Tensor.randn(y.shape, generator: Generator(seed: 5))
-    y.mul(probe).sum().backward()
-    return [y.detach().contiguous().scalars(), x.grad!.contiguous().scalars(), w.grad!.contiguous().scalars()]
+    let probe = Tensor.randn([c.input[0], c.weight[0], 1, 1], generator: Generator(seed: 5))
+    let parts = imageByImage ? (0..<c.input[0]).map { x.narrow(dim: 0, start: $0, length: 1) } : [x]
+    var outputs: [Tensor] = [], inputGrads: [Tensor] = []
+    var offset = 0
+    for part in parts {
+        let xi = part.contiguous().requiresGrad_()
+        let y = xi.conv2d(w, stride: c.stride, padding: c.padding, groups: c.groups)
+        y.mul(probe.narrow(dim: 0, start: offset, length: part.shape[0])).sum().backward()
+        offset += part.shape[0]
+        outputs.append(y.detach())
+        inputGrads.append(xi.grad!)
+    }
+    return [Tensor.cat(outputs, dim: 0).contiguous().scalars(), Tensor.cat(inputGrads, dim: 0).contiguous().scalars(),
+            w.grad!.contiguous().scalars()]
 }
 
 @Suite struct ConvolutionThreadTests {
-    @Test("conv2d is the same on 1 and 2 threads", arguments: convCases)
-    fileprivate func threadsAgree(_ c: ConvCase) {
-        let one = convolve(c, threads: 1), two = convolve(c, threads: 2)
-        for (name, (a, b)) in zip(["output", "input grad", "weight grad"], zip(one, two)) {
+    @Test("conv2d over a batch matches conv2d image by image", arguments: convCases)
+    fileprivate func batchMatchesImages(_ c: ConvCase) {
+        let whole = convolve(c, imageByImage: false), single = convolve(c, imageByImage: true)
+        for (name, (a, b)) in zip(["output", "input grad", "weight grad"], zip(whole, single)) {
             #expect(a.count == b.count)
             let scale = a.map { abs($0) }.max() ?? 1
             let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
