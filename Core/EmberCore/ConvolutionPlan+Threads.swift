@@ -79,8 +79,8 @@ extension ConvolutionPlan {
 
     /// Whether the forward GEMM over `images` images packs its columns
     /// straight from the input (`convolutionGEMM`) instead of unfolding them first.
-    func packsColumns(images: Int) -> Bool {
-        !isPointwise && convolutionGEMMApplies(type: type, m: coutG, n: images * outPlane, k: k)
+    func packsColumns(images: Int, threaded: Bool) -> Bool {
+        !isPointwise && convolutionGEMMApplies(type: type, m: coutG, n: images * outPlane, k: k, threaded: threaded)
     }
 
     /// The forward product of group `g` for images `b0..<b0+images` into

@@ -78,7 +78,7 @@ struct ConvolutionPlan {
             if isPerImage {
                 for b in images {
                     for g in 0..<groups {
-                        if packsColumns(images: 1) {
+                        if packsColumns(images: 1, threaded: split.threadedParts) {
                             packedForward(x, w, image: b, images: 1, group: g, into: outputPointer(y, image: b, group: g),
                                           threaded: split.threadedParts)
                             continue
@@ -94,7 +94,7 @@ struct ConvolutionPlan {
             for b0 in Swift.stride(from: images.lowerBound, to: images.upperBound, by: split.chunk) {
                 let count = Swift.min(split.chunk, images.upperBound - b0), ld = Swift.max(count * outPlane, 1)
                 for g in 0..<groups {
-                    if packsColumns(images: count) {
+                    if packsColumns(images: count, threaded: split.threadedParts) {
                         packedForward(x, w, image: b0, images: count, group: g, into: space.rows!,
                                       threaded: split.threadedParts)
                     } else {

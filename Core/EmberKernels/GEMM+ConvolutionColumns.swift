@@ -132,8 +132,13 @@ private func zeroRun(_ dst: UnsafeMutablePointer<Float>, _ count: Int) {
 }
 
 /// Whether `convolutionGEMM` runs this product (else: im2col, then `gemm`).
-package func convolutionGEMMApplies(type: DType, m: Int, n: Int, k: Int) -> Bool {
+/// Not when a threaded product would split its rows (many filters: ResNet's
+/// 128-512): each part would pack all the columns, repeating the unfolding
+/// per thread, where im2col splits it and only the cheap copy into panels repeats.
+package func convolutionGEMMApplies(type: DType, m: Int, n: Int, k: Int, threaded: Bool) -> Bool {
     #if EMBER_AVX512
+    let threads = threaded ? Parallel.threadCount : 1
+    if threads > 1 && m * n * k >= 1 << 18 && (m >= 48 * threads || m >= n) { return false }
     return type == .float32 && !sgemmUsesOpenBLAS && sgemmAVX512IsFaster(m: m, n: n, k: k)
     #else
     return false
@@ -154,22 +159,9 @@ package func convolutionGEMM(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, 
                     beta: 0, c, ldc: ldc, columns: columns)
         return
     }
-    // Many rows (ResNet's 64-512-filter convs): split them, each part packing
-    // all the columns. Few rows and many columns (DenseNet's 32 filters): split
-    // the columns in equal halves; whole-panel parts (rounded up to 32) would
-    // leave 128 + 68 of a 14×14 plane's 196, a third of a thread idle.
-    if m >= 48 * threads || m >= n {
-        let per = ((m + threads - 1) / threads + 11) / 12 * 12
-        Parallel.forRange(threads, grain: 1) { range in
-            for t in range {
-                let r0 = t * per, rows = min(per, m - r0)
-                if rows <= 0 { continue }
-                sgemmAVX512(m: rows, n: n, k: k, alpha: 1, a + r0 * lda, transA: false, lda: lda, a, transB: false, ldb: 0,
-                            beta: 0, c + r0 * ldc, ldc: ldc, columns: columns)
-            }
-        }
-        return
-    }
+    // Equal halves of the columns (`convolutionGEMMApplies` sent many-row
+    // products, which would split rows, to im2col): whole-panel parts, rounded
+    // up to 32, would leave 128 + 68 of a 14×14 plane's 196, a third of a thread idle.
     let per = (n + threads - 1) / threads
     Parallel.forRange(threads, grain: 1) { range in
         for t in range {
