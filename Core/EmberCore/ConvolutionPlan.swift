@@ -52,26 +52,16 @@ struct ConvolutionPlan {
     }
 
     /// Unfolds `images` images starting at `b0` of group `g` into `cols` (row stride `images·plane`).
-    private func unfold(_ x: Tensor, b0: Int, images: Int, group g: Int, into cols: Tensor) {
-        im2col(type: type, channels: cinG, window, inputPointer(x, image: b0, group: g), cols.rawPointer,
+    private func unfold(_ x: Tensor, b0: Int, images: Int, group g: Int, into cols: UnsafeMutableRawPointer) {
+        im2col(type: type, channels: cinG, window, inputPointer(x, image: b0, group: g), cols,
                ld: images * outPlane, images: images, imageStride: cin * inPlane)
     }
 
-    /// Moves between `[coutG, images, plane]` rows and the images' output planes of group `g`.
-    private func exchange(_ matrix: Tensor, _ y: Tensor, b0: Int, images: Int, group g: Int, toImages: Bool) {
-        GradMode.noGrad {
-            let rows: Tensor = matrix.view(shape: [coutG, images, outPlane], strides: [images * outPlane, outPlane, 1], offset: 0)
-            let planes = y.narrow(dim: 0, start: b0, length: images).narrow(dim: 1, start: g * coutG, length: coutG)
-                .reshape([images, coutG, outPlane]).permute(1, 0, 2)
-            if toImages { planes.copy_(rows) } else { rows.copy_(planes) }
-        }
-    }
-
     /// The columns of image `b`, group `g`: the input itself when pointwise, else unfolded into `scratch`.
-    private func columns(_ x: Tensor, image b: Int, group g: Int, scratch: Tensor?) -> UnsafeRawPointer {
+    private func columns(_ x: Tensor, image b: Int, group g: Int, scratch: UnsafeMutableRawPointer?) -> UnsafeRawPointer {
         guard let scratch else { return UnsafeRawPointer(inputPointer(x, image: b, group: g)) }
-        im2col(type: type, channels: cinG, window, inputPointer(x, image: b, group: g), scratch.rawPointer, ld: outPlane)
-        return UnsafeRawPointer(scratch.rawPointer)
+        im2col(type: type, channels: cinG, window, inputPointer(x, image: b, group: g), scratch, ld: outPlane)
+        return UnsafeRawPointer(scratch)
     }
 
     private var ldPlane: Int { Swift.max(outPlane, 1) }
@@ -83,26 +73,38 @@ struct ConvolutionPlan {
             depthwiseConv2d(type: type, n: n, c: cin, window, x.rawPointer, w.rawPointer, y.rawPointer)
             return y
         }
-        if isPerImage {
-            let scratch = isPointwise ? nil : Tensor(uninitializedShape: [k, outPlane], dtype: type)
-            for b in 0..<n {
-                for g in 0..<groups {
-                    let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: scratch), transposed: false, ld: ldPlane)
-                    gemm(type: type, m: coutG, n: outPlane, k: k, weightOperand(w, group: g, transposed: false), cols,
-                         outputPointer(y, image: b, group: g), ldc: ldPlane)
+        let split = imageSplit()
+        split.run { images, space in
+            if isPerImage {
+                for b in images {
+                    for g in 0..<groups {
+                        if packsColumns(images: 1, threaded: split.threadedParts) {
+                            packedForward(x, w, image: b, images: 1, group: g, into: outputPointer(y, image: b, group: g),
+                                          threaded: split.threadedParts)
+                            continue
+                        }
+                        let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: space.columns),
+                                                 transposed: false, ld: ldPlane)
+                        gemm(type: type, m: coutG, n: outPlane, k: k, weightOperand(w, group: g, transposed: false), cols,
+                             outputPointer(y, image: b, group: g), ldc: ldPlane, threaded: split.threadedParts)
+                    }
                 }
+                return
             }
-            return y
-        }
-        let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
-        let product = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
-        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
-            let images = Swift.min(chunk, n - b0), ld = Swift.max(images * outPlane, 1)
-            for g in 0..<groups {
-                unfold(x, b0: b0, images: images, group: g, into: cols)
-                gemm(type: type, m: coutG, n: images * outPlane, k: k, weightOperand(w, group: g, transposed: false),
-                     MatrixOperand(pointer: cols.rawPointer, transposed: false, ld: ld), product.rawPointer, ldc: ld)
-                exchange(product, y, b0: b0, images: images, group: g, toImages: true)
+            for b0 in Swift.stride(from: images.lowerBound, to: images.upperBound, by: split.chunk) {
+                let count = Swift.min(split.chunk, images.upperBound - b0), ld = Swift.max(count * outPlane, 1)
+                for g in 0..<groups {
+                    if packsColumns(images: count, threaded: split.threadedParts) {
+                        packedForward(x, w, image: b0, images: count, group: g, into: space.rows!,
+                                      threaded: split.threadedParts)
+                    } else {
+                        unfold(x, b0: b0, images: count, group: g, into: space.columns!)
+                        gemm(type: type, m: coutG, n: count * outPlane, k: k, weightOperand(w, group: g, transposed: false),
+                             MatrixOperand(pointer: space.columns!, transposed: false, ld: ld), space.rows!, ldc: ld,
+                             threaded: split.threadedParts)
+                    }
+                    exchange(space.rows!, y, b0: b0, images: count, group: g, toImages: true)
+                }
             }
         }
         return y
@@ -115,35 +117,34 @@ struct ConvolutionPlan {
             depthwiseConv2dInputGradient(type: type, n: n, c: cin, window, gy.rawPointer, w.rawPointer, dx.rawPointer)
             return dx
         }
-        if isPerImage {
-            // Pointwise: the column gradient is the input gradient itself.
-            let dx = Tensor(uninitializedShape: inputShape, dtype: type)
-            let scratch = isPointwise ? nil : Tensor(uninitializedShape: [k, outPlane], dtype: type)
-            if !isPointwise { GradMode.noGrad { _ = dx.zero_() } }
-            for b in 0..<n {
-                for g in 0..<groups {
-                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
-                    let target = scratch?.rawPointer ?? inputPointer(dx, image: b, group: g)
-                    gemm(type: type, m: k, n: outPlane, k: coutG, weightOperand(w, group: g, transposed: true), go,
-                         target, ldc: ldPlane)
-                    if let scratch {
-                        col2im(type: type, channels: cinG, window, scratch.rawPointer, inputPointer(dx, image: b, group: g), ld: outPlane)
+        // Pointwise: the column gradient is the input gradient itself; otherwise col2im adds into zeros.
+        let dx = isPointwise ? Tensor(uninitializedShape: inputShape, dtype: type) : Tensor.zeros(inputShape, dtype: type)
+        let split = imageSplit()
+        split.run { images, space in
+            if isPerImage {
+                for b in images {
+                    for g in 0..<groups {
+                        let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
+                        let target = space.columns ?? inputPointer(dx, image: b, group: g)
+                        gemm(type: type, m: k, n: outPlane, k: coutG, weightOperand(w, group: g, transposed: true), go,
+                             target, ldc: ldPlane, threaded: split.threadedParts)
+                        if let scratch = space.columns {
+                            col2im(type: type, channels: cinG, window, scratch, inputPointer(dx, image: b, group: g), ld: outPlane)
+                        }
                     }
                 }
+                return
             }
-            return dx
-        }
-        let dx = Tensor.zeros(inputShape, dtype: type)
-        let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
-        let rows = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
-        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
-            let images = Swift.min(chunk, n - b0), ld = Swift.max(images * outPlane, 1)
-            for g in 0..<groups {
-                exchange(rows, gy, b0: b0, images: images, group: g, toImages: false)
-                gemm(type: type, m: k, n: images * outPlane, k: coutG, weightOperand(w, group: g, transposed: true),
-                     MatrixOperand(pointer: rows.rawPointer, transposed: false, ld: ld), cols.rawPointer, ldc: ld)
-                col2im(type: type, channels: cinG, window, cols.rawPointer, inputPointer(dx, image: b0, group: g), ld: ld,
-                       images: images, imageStride: cin * inPlane)
+            for b0 in Swift.stride(from: images.lowerBound, to: images.upperBound, by: split.chunk) {
+                let count = Swift.min(split.chunk, images.upperBound - b0), ld = Swift.max(count * outPlane, 1)
+                for g in 0..<groups {
+                    exchange(space.rows!, gy, b0: b0, images: count, group: g, toImages: false)
+                    gemm(type: type, m: k, n: count * outPlane, k: coutG, weightOperand(w, group: g, transposed: true),
+                         MatrixOperand(pointer: space.rows!, transposed: false, ld: ld), space.columns!, ldc: ld,
+                         threaded: split.threadedParts)
+                    col2im(type: type, channels: cinG, window, space.columns!, inputPointer(dx, image: b0, group: g), ld: ld,
+                           images: count, imageStride: cin * inPlane)
+                }
             }
         }
         return dx
@@ -156,32 +157,44 @@ struct ConvolutionPlan {
             depthwiseConv2dWeightGradient(type: type, n: n, c: cin, window, x.rawPointer, gy.rawPointer, dw.rawPointer)
             return dw
         }
-        let dw = Tensor.zeros(weightShape, dtype: type)
-        if isPerImage {
-            let scratch = isPointwise ? nil : Tensor(uninitializedShape: [k, outPlane], dtype: type)
-            for b in 0..<n {
+        let split = imageSplit()
+        // Computed transposed, dwᵀ = cols · gyᵀ ([k, coutG] per group): the large
+        // column matrix is then the GEMM's A, packed from contiguous rows, and
+        // the small gy the B operand (one 32-wide panel for DenseNet's 3×3
+        // convs), where dw = gy · colsᵀ would gather every column row across
+        // the whole matrix to pack B. Each part sums its own images into its
+        // own slice; the slices are added at the end.
+        let partials = Tensor.zeros([split.parts, groups, k, coutG], dtype: type)
+        let partSize = cout * k * item
+        split.run { images, space in
+            let dwT = partials.rawPointer + space.part * partSize
+            if isPerImage {
+                for b in images {
+                    for g in 0..<groups {
+                        let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: true, ld: ldPlane)
+                        let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: space.columns),
+                                                 transposed: false, ld: ldPlane)
+                        gemm(type: type, m: k, n: coutG, k: outPlane, cols, go, beta: 1,
+                             dwT + g * coutG * k * item, ldc: Swift.max(coutG, 1), threaded: split.threadedParts)
+                    }
+                }
+                return
+            }
+            for b0 in Swift.stride(from: images.lowerBound, to: images.upperBound, by: split.chunk) {
+                let count = Swift.min(split.chunk, images.upperBound - b0), ld = Swift.max(count * outPlane, 1)
                 for g in 0..<groups {
-                    let go = MatrixOperand(pointer: outputPointer(gy, image: b, group: g), transposed: false, ld: ldPlane)
-                    let cols = MatrixOperand(pointer: columns(x, image: b, group: g, scratch: scratch), transposed: true, ld: ldPlane)
-                    gemm(type: type, m: coutG, n: k, k: outPlane, go, cols, beta: 1,
-                         dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
+                    exchange(space.rows!, gy, b0: b0, images: count, group: g, toImages: false)
+                    unfold(x, b0: b0, images: count, group: g, into: space.columns!)
+                    gemm(type: type, m: k, n: coutG, k: count * outPlane,
+                         MatrixOperand(pointer: space.columns!, transposed: false, ld: ld),
+                         MatrixOperand(pointer: space.rows!, transposed: true, ld: ld), beta: 1,
+                         dwT + g * coutG * k * item, ldc: Swift.max(coutG, 1), threaded: split.threadedParts)
                 }
             }
-            return dw
         }
-        let cols = Tensor(uninitializedShape: [k, chunk * outPlane], dtype: type)
-        let rows = Tensor(uninitializedShape: [coutG, chunk * outPlane], dtype: type)
-        for b0 in Swift.stride(from: 0, to: n, by: chunk) {
-            let images = Swift.min(chunk, n - b0), ld = Swift.max(images * outPlane, 1)
-            for g in 0..<groups {
-                exchange(rows, gy, b0: b0, images: images, group: g, toImages: false)
-                unfold(x, b0: b0, images: images, group: g, into: cols)
-                gemm(type: type, m: coutG, n: k, k: images * outPlane,
-                     MatrixOperand(pointer: rows.rawPointer, transposed: false, ld: ld),
-                     MatrixOperand(pointer: cols.rawPointer, transposed: true, ld: ld), beta: 1,
-                     dw.rawPointer + g * coutG * k * item, ldc: Swift.max(k, 1))
-            }
+        return GradMode.noGrad {
+            let dwT = split.parts == 1 ? partials.squeeze(dim: 0) : partials.sum(dims: [0])
+            return dwT.transpose(1, 2).contiguous().reshape(weightShape)
         }
-        return dw
     }
 }

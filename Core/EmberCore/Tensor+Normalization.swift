@@ -17,6 +17,25 @@ extension Tensor {
     /// ```
     public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
                           training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
+        normalizedBatch(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                        training: training, momentum: momentum, eps: eps, relu: false)
+    }
+
+    /// `batchNorm(...).relu()` as one op: the ReLU is applied in the same
+    /// sweep that normalizes, so the normalized tensor is never written on its
+    /// own (the pre-activation BN → ReLU of DenseNet and ResNet).
+    ///
+    /// ```swift
+    /// let h = x.batchNormReLU(weight: gamma, bias: beta, runningMean: mean, runningVar: variance, training: false)
+    /// ```
+    public func batchNormReLU(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
+                              training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) -> Tensor {
+        normalizedBatch(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                        training: training, momentum: momentum, eps: eps, relu: true)
+    }
+
+    private func normalizedBatch(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
+                                 training: Bool, momentum: Double, eps: Double, relu: Bool) -> Tensor {
         precondition(rank >= 2, "batch_norm: expected an input with at least 2 dims, got shape \(shape)")
         let (n, c) = (shape[0], shape[1]), s = count / Swift.max(n * c, 1)
         for (name, t) in [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar)] {
@@ -52,12 +71,14 @@ extension Tensor {
         let scale = (0..<c).map { gamma[$0] * invStd[$0] }
         let shift = (0..<c).map { beta[$0] - mean[$0] * scale[$0] }
         let out = Tensor(uninitializedShape: shape, dtype: type)
-        channelAffine(type: type, n: n, c: c, s: s, x.rawPointer, nil, a: scale, b: nil, d: shift, out.rawPointer)
+        channelAffine(type: type, n: n, c: c, s: s, x.rawPointer, nil, a: scale, b: nil, d: shift, relu: relu, out.rawPointer)
         let result = GradMode.noGrad { out.to(dtype) }
         let inputs = [self] + [weight, bias].compactMap { $0 }
         let (hasWeight, hasBias) = (weight != nil, bias != nil)
-        return result.recorded("batch_norm", inputs, saving: [self] + (weight.map { [$0] } ?? [])) { grad in
-            let g = grad.to(type).contiguous()
+        return result.recorded(relu ? "batch_norm_relu" : "batch_norm", inputs, saving: [self] + (weight.map { [$0] } ?? [])) { grad in
+            // Through the ReLU first: the gradient passes where the output is positive.
+            let g = (relu ? Tensor.binary(grad.to(type), out, .thresholdBackward, type: type, name: "threshold_backward")
+                     : grad.to(type)).contiguous()
             var sumG = [Double](repeating: 0, count: c), sumGX = [Double](repeating: 0, count: c)
             channelGradientSums(type: type, n: n, c: c, s: s, g.rawPointer, x.rawPointer, mean: mean, sumG: &sumG, sumGX: &sumGX)
             let dx = Tensor(uninitializedShape: x.shape, dtype: type)

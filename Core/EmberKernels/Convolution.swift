@@ -133,6 +133,20 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
                 for ow in 0..<w.outW {
                     let w0 = ow * w.sw - w.pw
                     let (kjLo, kjHi) = taps(w0, w.kw, w.dw, w.inW)
+                    if indices == nil {
+                        // Inference: the value only, as selects the compiler
+                        // keeps branch-free (a NaN still wins: nothing replaces it).
+                        var best = -T.infinity
+                        for ki in kiLo..<kiHi {
+                            let row = plane + (h0 + ki * w.dh) * w.inW + w0
+                            for kj in kjLo..<kjHi {
+                                let v = row[kj * w.dw]
+                                if !best.isNaN && (v > best || v.isNaN) { best = v }
+                            }
+                        }
+                        dst[(p * w.outH + oh) * w.outW + ow] = best
+                        continue
+                    }
                     // Bounds come from the tap ranges, so the scan has no
                     // per-element checks; a NaN wins and ends its row.
                     var best = -T.infinity, bestIndex = -1

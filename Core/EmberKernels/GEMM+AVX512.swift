@@ -70,12 +70,14 @@ let sgemmUsesOpenBLAS: Bool = getenv("EMBER_GEMM").map { String(cString: $0) == 
 
 /// `c = alpha·op(a)·op(b) + beta·c`, row-major, single-threaded. `op(a)` is
 /// m × k (`a` stored k × m when `transA`), `op(b)` is k × n. With beta 0, c is
-/// only written (NaNs in it do not propagate), as in BLAS.
+/// only written (NaNs in it do not propagate), as in BLAS. With `columns`,
+/// op(b) is instead the im2col matrix of a convolution, packed straight from
+/// the images (`b` is then not read).
 package func sgemmAVX512(
     m: Int, n: Int, k: Int, alpha: Float,
     _ a: UnsafePointer<Float>, transA: Bool, lda: Int,
     _ b: UnsafePointer<Float>, transB: Bool, ldb: Int,
-    beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: ConvolutionColumns? = nil
 ) {
     if m <= 0 || n <= 0 { return }
     if k <= 0 || alpha == 0 {
@@ -100,7 +102,11 @@ package func sgemmAVX512(
             let nc = min(NC, n - jc)
             for pc in stride(from: 0, to: k, by: kcStep) {
                 let kc = min(kcStep, k - pc)
-                packB(b, transposed: transB, ld: ldb, row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
+                if let columns {
+                    columns.pack(row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
+                } else {
+                    packB(b, transposed: transB, ld: ldb, row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
+                }
                 // The first K block applies beta; later ones accumulate.
                 let blockBeta = pc == 0 ? beta : 1
                 for ic in stride(from: 0, to: m, by: mcStep) {

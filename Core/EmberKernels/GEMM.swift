@@ -25,12 +25,17 @@ package struct MatrixOperand {
 ///
 /// OpenBLAS runs single-threaded (see `Parallel`); large products split their
 /// rows (or columns, when there are few rows) across Ember's own threads.
+/// `threaded: false` runs it whole on the calling thread, for callers that are
+/// themselves one part of a parallel pass (a split would only run its parts
+/// one after another, each packing the operands again). The choice is the
+/// caller's, never the pool's state, so results do not depend on what other
+/// threads happen to run.
 package func gemm(
     type: DType, m: Int, n: Int, k: Int,
     alpha: Double = 1, _ a: MatrixOperand, _ b: MatrixOperand,
-    beta: Double = 0, _ c: UnsafeMutableRawPointer, ldc: Int
+    beta: Double = 0, _ c: UnsafeMutableRawPointer, ldc: Int, threaded: Bool = true
 ) {
-    let threads = Parallel.threadCount
+    let threads = threaded ? Parallel.threadCount : 1
     let item = type.itemSize
     if threads < 2 || m * n * k < 1 << 18 || !(type == .float32 || type == .float64) {
         blasGEMM(type: type, m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, ldc: ldc)

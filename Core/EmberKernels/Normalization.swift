@@ -98,7 +98,7 @@ func channelGradientSumsTyped<T: FloatTensorElement & SIMDScalar>(_: T.Type, n: 
 func channelAffineTyped<T: FloatTensorElement & SIMDScalar>(_: T.Type, n: Int, c: Int, s: Int, _ p: UnsafeRawPointer,
                                                             _ q: UnsafeRawPointer?, a: UnsafePointer<Double>,
                                                             b: UnsafePointer<Double>?, d: UnsafePointer<Double>,
-                                                            _ out: UnsafeMutableRawPointer) {
+                                                            relu: Bool, _ out: UnsafeMutableRawPointer) {
     let pp = p.assumingMemoryBound(to: T.self), pq = q?.assumingMemoryBound(to: T.self)
     let po = out.assumingMemoryBound(to: T.self)
     Parallel.forRange(n * c, grain: Swift.max(1, 32768 / Swift.max(s, 1))) { planes in
@@ -108,6 +108,12 @@ func channelAffineTyped<T: FloatTensorElement & SIMDScalar>(_: T.Type, n: Int, c
             if let pq, let b {
                 let kb = T(b[ch])
                 for i in base..<(base + s) { po[i] = ka * pp[i] + kb * pq[i] + kd }
+            } else if relu {
+                // Same rule as ReluF (NaN passes through), in the same sweep.
+                for i in base..<(base + s) {
+                    let v = ka * pp[i] + kd
+                    po[i] = v < 0 ? 0 : v
+                }
             } else {
                 for i in base..<(base + s) { po[i] = ka * pp[i] + kd }
             }
@@ -220,10 +226,11 @@ package func channelGradientSums(type: DType, n: Int, c: Int, s: Int, _ g: Unsaf
 
 package func channelAffine(type: DType, n: Int, c: Int, s: Int, _ p: UnsafeRawPointer, _ q: UnsafeRawPointer?,
                            a: UnsafePointer<Double>, b: UnsafePointer<Double>?, d: UnsafePointer<Double>,
-                           _ out: UnsafeMutableRawPointer) {
+                           relu: Bool = false, _ out: UnsafeMutableRawPointer) {
+    precondition(!relu || q == nil, "channelAffine: relu applies to the one-input form only")
     switch type {
-    case .float32: channelAffineTyped(Float.self, n: n, c: c, s: s, p, q, a: a, b: b, d: d, out)
-    case .float64: channelAffineTyped(Double.self, n: n, c: c, s: s, p, q, a: a, b: b, d: d, out)
+    case .float32: channelAffineTyped(Float.self, n: n, c: c, s: s, p, q, a: a, b: b, d: d, relu: relu, out)
+    case .float64: channelAffineTyped(Double.self, n: n, c: c, s: s, p, q, a: a, b: b, d: d, relu: relu, out)
     default: preconditionFailure("batch_norm: \(type) is not supported")
     }
 }

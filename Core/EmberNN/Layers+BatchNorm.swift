@@ -31,7 +31,17 @@ public class BatchNorm: Module {
         }
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    public override func forward(_ input: Tensor) -> Tensor { normalize(input, relu: false) }
+
+    /// `forward(input).relu()` in one sweep (`Tensor.batchNormReLU`), for the
+    /// BN → ReLU pairs of DenseNet and ResNet.
+    ///
+    /// ```swift
+    /// let h = norm.forwardReLU(x)   // same as norm(x).relu()
+    /// ```
+    public func forwardReLU(_ input: Tensor) -> Tensor { normalize(input, relu: true) }
+
+    private func normalize(_ input: Tensor, relu: Bool) -> Tensor {
         precondition(expectedRanks.contains(input.rank) && input.shape[1] == numFeatures,
                      "\(type(of: self)): expected input of rank \(expectedRanks) with \(numFeatures) channels, got shape \(input.shape)")
         var factor = 0.0
@@ -40,8 +50,13 @@ public class BatchNorm: Module {
             GradMode.noGrad { _ = tracked.add_(1) }
             factor = momentum ?? 1 / tracked.item()
         }
+        let batchStatistics = training || !trackRunningStats
+        if relu {
+            return input.batchNormReLU(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                                       training: batchStatistics, momentum: factor, eps: eps)
+        }
         return input.batchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                               training: training || !trackRunningStats, momentum: factor, eps: eps)
+                               training: batchStatistics, momentum: factor, eps: eps)
     }
 }
 

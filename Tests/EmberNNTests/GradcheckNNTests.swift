@@ -75,6 +75,22 @@ let nnGradCases: [NNGradCase] = [
     layer("group_norm", input: [2, 4, 2, 3]) { GroupNorm(numGroups: 2, numChannels: 4) },
     layer("batch_norm2d_train", input: [3, 2, 2, 2]) { BatchNorm2d(2) },
     layer("batch_norm1d_eval", input: [4, 3]) { BatchNorm1d(3).eval() },
+    // The fused BN → ReLU (BatchNorm.forwardReLU / Tensor.batchNormReLU), with batch and running statistics.
+    NNGradCase(name: "batch_norm2d_relu_train") {
+        let norm = BatchNorm2d(2).to(.float64)
+        GradMode.noGrad { _ = norm.weight!.copy_(Tensor([0.7, -1.3] as [Double])); _ = norm.bias!.copy_(Tensor([0.2, 0.1] as [Double])) }
+        return ([random([3, 2, 2, 2], seed: 9)] + norm.parameters(), { norm.forwardReLU($0[0]) })
+    },
+    NNGradCase(name: "batch_norm2d_relu_eval") {
+        let norm = BatchNorm2d(3).to(.float64)
+        GradMode.noGrad {
+            _ = norm.runningMean!.copy_(Tensor([0.1, -0.3, 0.2] as [Double]))
+            _ = norm.runningVar!.copy_(Tensor([0.5, 1.5, 2.0] as [Double]))
+            _ = norm.bias!.copy_(Tensor([0.05, -0.1, 0.15] as [Double]))
+        }
+        norm.eval()
+        return ([random([2, 3, 2, 2], seed: 11)] + norm.parameters(), { norm.forwardReLU($0[0]) })
+    },
     layer("conv1d_same", input: [1, 2, 5]) { Conv1d(inChannels: 2, outChannels: 2, kernelSize: 2, padding: .same) },
     layer("conv2d_reflect", input: [1, 2, 4, 3]) {
         Conv2d(inChannels: 2, outChannels: 2, kernelSize: (3, 2), padding: .explicit(1, 1), reflectPadding: true)

@@ -5,6 +5,15 @@
 
 import EmberNN
 
+extension Module {
+    /// `child(name)!(x).relu()`, in one sweep when the child is a BatchNorm
+    /// (`BatchNorm.forwardReLU`): DenseNet's and ResNet's BN → ReLU pairs.
+    func normReLU(_ name: String, _ x: Tensor) -> Tensor {
+        if let norm = child(name) as? BatchNorm { return norm.forwardReLU(x) }
+        return child(name)!(x).relu()
+    }
+}
+
 /// One dense layer: BN-ReLU-1×1 conv to `bnSize·growthRate` channels, then
 /// BN-ReLU-3×3 conv to `growthRate` new channels.
 final class DenseLayer: Module {
@@ -24,8 +33,8 @@ final class DenseLayer: Module {
     }
 
     override func forward(_ input: Tensor) -> Tensor {
-        let bottleneck = child("conv1")!(child("norm1")!(input).relu())
-        var out = child("conv2")!(child("norm2")!(bottleneck).relu())
+        let bottleneck = child("conv1")!(normReLU("norm1", input))
+        var out = child("conv2")!(normReLU("norm2", bottleneck))
         if dropRate > 0 { out = Functional.dropout(out, p: dropRate, training: training) }
         return out
     }
@@ -66,7 +75,7 @@ final class Transition: Module {
     }
 
     override func forward(_ input: Tensor) -> Tensor {
-        child("pool")!(child("conv")!(child("norm")!(input).relu()))
+        child("pool")!(child("conv")!(normReLU("norm", input)))
     }
 }
 

@@ -24,7 +24,7 @@ final class BasicBlock: Module {
     }
 
     override func forward(_ input: Tensor) -> Tensor {
-        let out = child("bn2")!(child("conv2")!(child("bn1")!(child("conv1")!(input)).relu()))
+        let out = child("bn2")!(child("conv2")!(normReLU("bn1", child("conv1")!(input))))
         let identity = hasDownsample ? child("downsample")!(input) : input
         return (out + identity).relu()
     }
@@ -51,8 +51,8 @@ final class Bottleneck: Module {
     }
 
     override func forward(_ input: Tensor) -> Tensor {
-        var out = child("bn1")!(child("conv1")!(input)).relu()
-        out = child("bn2")!(child("conv2")!(out)).relu()
+        var out = normReLU("bn1", child("conv1")!(input))
+        out = normReLU("bn2", child("conv2")!(out))
         out = child("bn3")!(child("conv3")!(out))
         let identity = hasDownsample ? child("downsample")!(input) : input
         return (out + identity).relu()

@@ -1,0 +1,97 @@
+// Convolutions split across threads by image (ConvolutionPlan+Threads) must
+// give what image-by-image convolutions give: forward, input and weight
+// gradients, on the per-image path (large planes, pointwise) and the batched
+// path (small planes, groups), with batches that split evenly, unevenly, or
+// not at all. Also the
+// fused BN → ReLU against its two-op form, and inference max pooling (no
+// argmax) against the recorded form, NaN and -inf included.
+
+import EmberCore
+import Testing
+
+private struct ConvCase: CustomTestStringConvertible, Sendable {
+    let name: String, input: [Int], weight: [Int], padding: (Int, Int), stride: (Int, Int), groups: Int
+    var testDescription: String { name }
+}
+
+private let convCases: [ConvCase] = [
+    ConvCase(name: "3x3 per-image", input: [4, 8, 32, 32], weight: [16, 8, 3, 3], padding: (1, 1), stride: (1, 1), groups: 1),
+    ConvCase(name: "pointwise", input: [4, 64, 16, 16], weight: [48, 64, 1, 1], padding: (0, 0), stride: (1, 1), groups: 1),
+    ConvCase(name: "batched groups", input: [6, 32, 12, 12], weight: [32, 16, 3, 3], padding: (1, 1), stride: (1, 1), groups: 2),
+    ConvCase(name: "batched strided, uneven split", input: [9, 16, 14, 14], weight: [24, 16, 3, 3], padding: (1, 1),
+             stride: (2, 2), groups: 1),
+    ConvCase(name: "odd batch, not split", input: [5, 16, 34, 34], weight: [16, 16, 3, 3], padding: (0, 0), stride: (1, 1), groups: 1),
+]
+
+/// Output, input gradient and weight gradient of one convolution over the
+/// whole batch (split by image when there are threads for it), or image by
+/// image (a batch of one is never split by image: its GEMMs are split instead).
+/// No thread-count change: that is global and would disturb tests running alongside.
+private func convolve(_ c: ConvCase, imageByImage: Bool) -> [[Float]] {
+    let x = Tensor.randn(c.input, generator: Generator(seed: 3))
+    let w = Tensor.randn(c.weight, generator: Generator(seed: 4)).mul(0.1).requiresGrad_()
+    let probe = Tensor.randn([c.input[0], c.weight[0], 1, 1], generator: Generator(seed: 5))
+    let parts = imageByImage ? (0..<c.input[0]).map { x.narrow(dim: 0, start: $0, length: 1) } : [x]
+    var outputs: [Tensor] = [], inputGrads: [Tensor] = []
+    var offset = 0
+    for part in parts {
+        let xi = part.contiguous().requiresGrad_()
+        let y = xi.conv2d(w, stride: c.stride, padding: c.padding, groups: c.groups)
+        y.mul(probe.narrow(dim: 0, start: offset, length: part.shape[0])).sum().backward()
+        offset += part.shape[0]
+        outputs.append(y.detach())
+        inputGrads.append(xi.grad!)
+    }
+    return [Tensor.cat(outputs, dim: 0).contiguous().scalars(), Tensor.cat(inputGrads, dim: 0).contiguous().scalars(),
+            w.grad!.contiguous().scalars()]
+}
+
+@Suite struct ConvolutionThreadTests {
+    @Test("conv2d over a batch matches conv2d image by image", arguments: convCases)
+    fileprivate func batchMatchesImages(_ c: ConvCase) {
+        let whole = convolve(c, imageByImage: false), single = convolve(c, imageByImage: true)
+        for (name, (a, b)) in zip(["output", "input grad", "weight grad"], zip(whole, single)) {
+            #expect(a.count == b.count)
+            let scale = a.map { abs($0) }.max() ?? 1
+            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 1e-5 * Swift.max(scale, 1), "\(c.name) \(name): max difference \(worst) (scale \(scale))")
+        }
+    }
+
+    @Test func batchNormReLUMatchesBatchNormThenReLU() {
+        for training in [true, false] {
+            let x = Tensor.randn([3, 4, 5, 5], generator: Generator(seed: 8)).requiresGrad_()
+            let weight = Tensor.randn([4], generator: Generator(seed: 9)).requiresGrad_()
+            let bias = Tensor.randn([4], generator: Generator(seed: 10)).requiresGrad_()
+            let mean = Tensor.randn([4], generator: Generator(seed: 11)), variance = Tensor.rand([4]).add(0.5)
+            let probe = Tensor.randn([3, 4, 5, 5], generator: Generator(seed: 12))
+            let fused = x.batchNormReLU(weight: weight, bias: bias, runningMean: mean.clone(), runningVar: variance.clone(),
+                                        training: training)
+            fused.mul(probe).sum().backward()
+            let fusedGrads: [[Float]] = [x, weight, bias].map { $0.grad!.scalars() }
+            for t in [x, weight, bias] { t.grad = nil }
+            let plain = x.batchNorm(weight: weight, bias: bias, runningMean: mean.clone(), runningVar: variance.clone(),
+                                    training: training).relu()
+            plain.mul(probe).sum().backward()
+            let plainGrads: [[Float]] = [x, weight, bias].map { $0.grad!.scalars() }
+            #expect((fused.detach().scalars() as [Float]) == plain.detach().scalars())
+            for (f, p) in zip(fusedGrads, plainGrads) {
+                #expect(zip(f, p).allSatisfy { abs($0 - $1) <= 1e-5 * Swift.max(1, abs($1)) })
+            }
+        }
+    }
+
+    @Test func maxPoolWithoutIndicesMatchesRecordedForm() {
+        var values: [Float] = Tensor.randn([2, 3, 11, 9], generator: Generator(seed: 13)).scalars()
+        values[5] = .nan; values[40] = -.infinity; values[41] = .nan; values[200] = .infinity
+        for i in 100..<112 { values[i] = -.infinity }
+        let x = Tensor(values, shape: [2, 3, 11, 9])
+        for (kernel, stride, padding, dilation) in [((3, 3), (2, 2), (1, 1), (1, 1)), ((2, 3), (1, 2), (0, 1), (2, 1))] {
+            let plain = GradMode.noGrad { x.maxPool2d(kernelSize: kernel, stride: stride, padding: padding, dilation: dilation) }
+            let recorded = x.clone().requiresGrad_().maxPool2d(kernelSize: kernel, stride: stride, padding: padding,
+                                                              dilation: dilation)
+            let a: [Float] = plain.scalars(), b: [Float] = recorded.detach().scalars()
+            #expect(a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        }
+    }
+}
