@@ -38,11 +38,13 @@ struct FineTune: ParsableCommand {
     @Option(name: .customLong("max-length"), help: "Tokens per text after truncation.") var maxLength = 64
     @Option var seed: UInt64 = 0
     @Option(help: "mean (sentence-transformers) or cls (BERT's pooler).") var pooling = "mean"
+    @Option(name: .customLong("save-steps"), help: "Steps between resumable checkpoints within an epoch.")
+    var saveSteps = 100
     @Option(help: "Computation threads (default: all cores).") var threads: Int?
 
     func validate() throws {
-        guard epochs > 0, batchSize > 0, maxLength > 0, lr > 0 else {
-            throw ValidationError("--epochs, --batch-size, --max-length and --lr must be positive")
+        guard epochs > 0, batchSize > 0, maxLength > 0, lr > 0, saveSteps > 0 else {
+            throw ValidationError("--epochs, --batch-size, --max-length, --lr and --save-steps must be positive")
         }
         guard (0...1).contains(warmup) else { throw ValidationError("--warmup is a fraction of the steps, got \(warmup)") }
         guard ["mean", "cls"].contains(pooling) else { throw ValidationError("--pooling is mean or cls, got \(pooling)") }
@@ -54,6 +56,7 @@ struct FineTune: ParsableCommand {
         var options = FineTuneOptions()
         (options.epochs, options.batchSize, options.learningRate, options.warmup) = (epochs, batchSize, lr, warmup)
         (options.weightDecay, options.maxLength, options.seed, options.pooling) = (weightDecay, maxLength, seed, pooling)
+        options.checkpointEvery = saveSteps
         let trainURL = URL(fileURLWithPath: train), validURL = URL(fileURLWithPath: valid)
         let trainExamples = try TextExample.read(trainURL, textColumn: textColumn, labelColumn: labelColumn)
         let validExamples = try TextExample.read(validURL, textColumn: textColumn, labelColumn: labelColumn)

@@ -26,8 +26,9 @@ public struct FineTuneOptions: Sendable {
     public var seed: UInt64 = 0
     /// "mean" (sentence-transformers' pooling) or "cls" (BERT's pooler).
     public var pooling = "mean"
-    /// Steps between resumable checkpoints inside an epoch.
-    public var checkpointEvery = 50
+    /// Steps between resumable checkpoints inside an epoch (each one holds
+    /// the weights and AdamW's two moments: three times the model's size).
+    public var checkpointEvery = 100
     /// Stops after this many optimizer steps in this call, saving a
     /// checkpoint; running again continues (training in time slices).
     public var stopAfterSteps: Int? = nil
