@@ -89,6 +89,13 @@ private func temporaryDirectory() -> URL {
         }
     }
 
+    @Test func scheduleIsTransformersLinearWarmupThenDecay() {
+        // get_linear_schedule_with_warmup(num_warmup_steps=2, num_training_steps=10).
+        let factors = (0...10).map { TextClassifierTrainer.linearSchedule(step: $0, totalSteps: 10, warmupSteps: 2) }
+        #expect(factors == [0, 0.5, 1, 0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125, 0])
+        #expect(TextClassifierTrainer.linearSchedule(step: 12, totalSteps: 10, warmupSteps: 0) == 0)
+    }
+
     @Test func unknownValidationLabelNamesTheRow() throws {
         var valid = foodOrHorse(3, offset: 0)
         valid[2].label = "boats"

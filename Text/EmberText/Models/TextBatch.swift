@@ -26,11 +26,9 @@ public struct TextBatch {
     }
 
     /// Pads shorter encodings on the right with `padId` (mask 0).
-    public init(_ encodings: [Encoding], padId: Int = 0, maxLength: Int? = nil) {
+    public init(_ encodings: [Encoding], padId: Int = 0) {
         precondition(!encodings.isEmpty, "TextBatch: no encodings")
-        var length = encodings.map(\.count).max() ?? 0
-        if let maxLength { length = min(length, maxLength) }
-        length = max(length, 1)
+        let length = max(encodings.map(\.count).max() ?? 0, 1)
         var ids = [Int64](repeating: Int64(padId), count: encodings.count * length)
         var types = [Int64](repeating: 0, count: ids.count), mask = [Int64](repeating: 0, count: ids.count)
         for (row, encoding) in encodings.enumerated() {
