@@ -10,7 +10,7 @@ import Foundation
 /// let trained = try trainer.train(lines: corpus, preTokenizer: Whitespace())
 /// try trained.save(to: URL(fileURLWithPath: "tokenizer.json"))
 /// ```
-public struct BPETrainer: Sendable {
+public struct BPETrainer: Sendable, TokenizerTrainer {
     /// Target size of the vocabulary, special tokens and alphabet included.
     public var vocabSize: Int
     /// A pair must occur at least this often to be merged.
@@ -55,19 +55,6 @@ public struct BPETrainer: Sendable {
         self.unkToken = unkToken
     }
 
-    /// Trains on lines of text through a normalizer and pre-tokenizer; the
-    /// result carries both, to be written to the tokenizer.json.
-    ///
-    /// ```swift
-    /// let trained = try BPETrainer(vocabSize: 500).train(lines: ["low lower lowest"], preTokenizer: Whitespace())
-    /// ```
-    public func train(lines: [String], normalizer: (any Normalizer)? = nil,
-                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        var counts = WordCounts()
-        counts.add(lines: lines, normalizer: normalizer, preTokenizer: preTokenizer)
-        return try train(counts, normalizer: normalizer, preTokenizer: preTokenizer)
-    }
-
     /// Trains on counted words, already pre-tokenized; `normalizer` and
     /// `preTokenizer` are only recorded for the saved file.
     ///
@@ -79,17 +66,6 @@ public struct BPETrainer: Sendable {
         let model = try learn(words)
         return TrainedTokenizer(model: .bpe(model), normalizer: normalizer, preTokenizer: preTokenizer,
                                 addedTokens: TrainedTokenizer.specials(specialTokens, in: model.vocab))
-    }
-
-    /// Trains on text files, line by line with line endings kept (HF's
-    /// `train(files)`).
-    ///
-    /// ```swift
-    /// let trained = try BPETrainer(vocabSize: 8000).train(files: [corpusURL], preTokenizer: Whitespace())
-    /// ```
-    public func train(files: [URL], normalizer: (any Normalizer)? = nil,
-                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        try train(lines: try CorpusFiles.lines(files), normalizer: normalizer, preTokenizer: preTokenizer)
     }
 
     /// Learns the model from counted words, for any pre-tokenization (for

@@ -131,3 +131,44 @@ enum CorpusFiles {
         return lines
     }
 }
+
+/// What BPE, WordPiece and Unigram trainers share: they learn from counted
+/// words, and lines or files are counted through the pipeline first.
+///
+/// ```swift
+/// func vocabulary(_ trainer: some TokenizerTrainer, _ lines: [String]) throws -> TrainedTokenizer {
+///     try trainer.train(lines: lines, preTokenizer: Whitespace())
+/// }
+/// ```
+public protocol TokenizerTrainer {
+    /// Trains on counted words, already pre-tokenized; `normalizer` and
+    /// `preTokenizer` are only recorded for the saved file.
+    func train(_ words: WordCounts, normalizer: (any Normalizer)?,
+               preTokenizer: (any PreTokenizer)?) throws(TrainerError) -> TrainedTokenizer
+}
+
+extension TokenizerTrainer {
+    /// Trains on lines of text through a normalizer and pre-tokenizer; the
+    /// result carries both, to be written to the tokenizer.json.
+    ///
+    /// ```swift
+    /// let trained = try BPETrainer(vocabSize: 500).train(lines: ["low lower lowest"], preTokenizer: Whitespace())
+    /// ```
+    public func train(lines: [String], normalizer: (any Normalizer)? = nil,
+                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
+        var counts = WordCounts()
+        counts.add(lines: lines, normalizer: normalizer, preTokenizer: preTokenizer)
+        return try train(counts, normalizer: normalizer, preTokenizer: preTokenizer)
+    }
+
+    /// Trains on text files, line by line with line endings kept (HF's
+    /// `train(files)`).
+    ///
+    /// ```swift
+    /// let trained = try UnigramTrainer(vocabSize: 8000).train(files: [corpusURL], preTokenizer: Whitespace())
+    /// ```
+    public func train(files: [URL], normalizer: (any Normalizer)? = nil,
+                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
+        try train(lines: try CorpusFiles.lines(files), normalizer: normalizer, preTokenizer: preTokenizer)
+    }
+}

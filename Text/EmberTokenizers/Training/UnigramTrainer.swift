@@ -12,7 +12,7 @@ import Foundation
 /// let trained = try trainer.train(lines: corpus, preTokenizer: Whitespace())
 /// try trained.save(to: URL(fileURLWithPath: "tokenizer.json"))
 /// ```
-public struct UnigramTrainer: Sendable {
+public struct UnigramTrainer: Sendable, TokenizerTrainer {
     /// Size of the final vocabulary, special tokens included.
     public var vocabSize: Int
     /// EM iterations between two prunings.
@@ -49,18 +49,6 @@ public struct UnigramTrainer: Sendable {
         self.seedSize = seedSize
     }
 
-    /// Trains on lines of text through a normalizer and pre-tokenizer.
-    ///
-    /// ```swift
-    /// let trained = try UnigramTrainer(vocabSize: 500, unkToken: "<unk>").train(lines: lines, preTokenizer: Whitespace())
-    /// ```
-    public func train(lines: [String], normalizer: (any Normalizer)? = nil,
-                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        var counts = WordCounts()
-        counts.add(lines: lines, normalizer: normalizer, preTokenizer: preTokenizer)
-        return try train(counts, normalizer: normalizer, preTokenizer: preTokenizer)
-    }
-
     /// Trains on counted words, already pre-tokenized; `normalizer` and
     /// `preTokenizer` are only recorded for the saved file.
     ///
@@ -72,16 +60,6 @@ public struct UnigramTrainer: Sendable {
         let model = try learn(words)
         return TrainedTokenizer(model: .unigram(model), normalizer: normalizer, preTokenizer: preTokenizer,
                                 addedTokens: TrainedTokenizer.specials(specialTokens, in: model.pieces.map(\.piece)))
-    }
-
-    /// Trains on text files, line by line with line endings kept.
-    ///
-    /// ```swift
-    /// let trained = try UnigramTrainer(vocabSize: 8000).train(files: [url], preTokenizer: Whitespace())
-    /// ```
-    public func train(files: [URL], normalizer: (any Normalizer)? = nil,
-                      preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        try train(lines: try CorpusFiles.lines(files), normalizer: normalizer, preTokenizer: preTokenizer)
     }
 
     /// Learns the pieces and their log-probabilities from counted words.

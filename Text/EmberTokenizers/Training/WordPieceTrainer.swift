@@ -10,7 +10,7 @@ import Foundation
 /// let trained = try trainer.train(lines: corpus, normalizer: BertNormalizer(), preTokenizer: BertPreTokenizer())
 /// let tok = try trained.tokenizer()
 /// ```
-public struct WordPieceTrainer: Sendable {
+public struct WordPieceTrainer: Sendable, TokenizerTrainer {
     /// The BPE trainer doing the work; its `continuingSubwordPrefix` is "##".
     public var bpe: BPETrainer
     /// Model settings written to the file.
@@ -32,27 +32,6 @@ public struct WordPieceTrainer: Sendable {
         self.maxInputCharsPerWord = maxInputCharsPerWord
     }
 
-    /// Trains on lines of text through a normalizer and pre-tokenizer. As in
-    /// HF, no post-processor or decoder is chosen for you: set
-    /// `postProcessor`/`decoder` on the result before saving if wanted.
-    ///
-    /// ```swift
-    /// let trained = try WordPieceTrainer(vocabSize: 300).train(lines: lines, preTokenizer: Whitespace())
-    /// ```
-    public func train(lines: [String], normalizer: (any Normalizer)? = nil, preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        var counts = WordCounts()
-        counts.add(lines: lines, normalizer: normalizer, preTokenizer: preTokenizer)
-        return try train(counts, normalizer: normalizer, preTokenizer: preTokenizer)
-    }
-
-    /// Trains on text files, line by line with line endings kept.
-    ///
-    /// ```swift
-    /// let trained = try WordPieceTrainer(vocabSize: 8000).train(files: [url], preTokenizer: BertPreTokenizer())
-    /// ```
-    public func train(files: [URL], normalizer: (any Normalizer)? = nil, preTokenizer: (any PreTokenizer)? = nil) throws(TrainerError) -> TrainedTokenizer {
-        try train(lines: try CorpusFiles.lines(files), normalizer: normalizer, preTokenizer: preTokenizer)
-    }
 
     /// Trains on counted words, already pre-tokenized.
     ///
