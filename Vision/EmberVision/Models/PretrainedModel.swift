@@ -66,10 +66,7 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
     public var isMultiLabel: Bool { self == .chexnet }
 
     /// Ember's cache of downloaded weights (`~/.cache/ember`, or `$EMBER_CACHE`).
-    public static var cacheDirectory: URL {
-        if let dir = ProcessInfo.processInfo.environment["EMBER_CACHE"] { return URL(fileURLWithPath: dir) }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/ember")
-    }
+    public static var cacheDirectory: URL { EmberCache.directory }
 
     /// Where `make demo` puts this model's weights, for the models setup fetches.
     public var defaultWeights: URL? {
