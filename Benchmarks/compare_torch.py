@@ -273,6 +273,13 @@ def run_training_cases(r, filt):
             dw(xw)
     bench("depthwise 3x3 8x144x56x56 fwd", depthwise, None, r, filt)
 
+    xm = torch.randn(8, 64, 112, 112)
+
+    def maxpool():
+        with torch.no_grad():
+            F.max_pool2d(xm, 3, 2, 1)
+    bench("maxpool 3x3s2 8x64x112x112 fwd", maxpool, None, r, filt)
+
     bn = nn.BatchNorm2d(64)
     xb, gb = torch.randn(8, 64, 112, 112).requires_grad_(), torch.randn(8, 64, 112, 112)
 

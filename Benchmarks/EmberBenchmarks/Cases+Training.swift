@@ -47,6 +47,12 @@ func runTrainingCases() {
         let x = Tensor.randn([8, 144, 56, 56])
         bench("depthwise 3x3 8x144x56x56 fwd") { _ = GradMode.noGrad { conv(x) } }
     }
+    if wanted("maxpool 3x3s2 8x64x112x112 fwd") {
+        let x = Tensor.randn([8, 64, 112, 112])
+        bench("maxpool 3x3s2 8x64x112x112 fwd") {
+            _ = GradMode.noGrad { x.maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)) }
+        }
+    }
     if wanted("batchnorm2d+relu 8x64x112x112 fwd+bwd") {
         let bn = BatchNorm2d(64)
         let x = Tensor.randn([8, 64, 112, 112]).requiresGrad_(), g = Tensor.randn([8, 64, 112, 112])

@@ -116,7 +116,7 @@ package func col2im(type: DType, channels: Int, _ window: Window2D, _ cols: Unsa
 }
 
 func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, _ x: UnsafeRawPointer,
-                                         _ y: UnsafeMutableRawPointer, _ indices: UnsafeMutablePointer<Int64>?) {
+                                         _ y: UnsafeMutableRawPointer, _ indices: UnsafeMutablePointer<Int64>) {
     let src = x.assumingMemoryBound(to: T.self), dst = y.assumingMemoryBound(to: T.self)
     /// The kernel taps `lo..<hi` that land inside `0..<size` from `start`.
     @inline(__always) func taps(_ start: Int, _ k: Int, _ d: Int, _ size: Int) -> (Int, Int) {
@@ -133,20 +133,6 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
                 for ow in 0..<w.outW {
                     let w0 = ow * w.sw - w.pw
                     let (kjLo, kjHi) = taps(w0, w.kw, w.dw, w.inW)
-                    if indices == nil {
-                        // Inference: the value only, as selects the compiler
-                        // keeps branch-free (a NaN still wins: nothing replaces it).
-                        var best = -T.infinity
-                        for ki in kiLo..<kiHi {
-                            let row = plane + (h0 + ki * w.dh) * w.inW + w0
-                            for kj in kjLo..<kjHi {
-                                let v = row[kj * w.dw]
-                                if !best.isNaN && (v > best || v.isNaN) { best = v }
-                            }
-                        }
-                        dst[(p * w.outH + oh) * w.outW + ow] = best
-                        continue
-                    }
                     // Bounds come from the tap ranges, so the scan has no
                     // per-element checks; a NaN wins and ends its row.
                     var best = -T.infinity, bestIndex = -1
@@ -164,7 +150,7 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
                     }
                     let o = (p * w.outH + oh) * w.outW + ow
                     dst[o] = best
-                    indices?[o] = Int64(bestIndex)
+                    indices[o] = Int64(bestIndex)
                 }
             }
         }
@@ -175,8 +161,12 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
 package func maxPool2dForward(type: DType, planes: Int, _ window: Window2D, _ x: UnsafeRawPointer,
                               _ y: UnsafeMutableRawPointer, indices: UnsafeMutablePointer<Int64>?) {
     switch type {
-    case .float32: maxPoolTyped(Float.self, planes: planes, window, x, y, indices)
-    case .float64: maxPoolTyped(Double.self, planes: planes, window, x, y, indices)
+    case .float32:
+        if let indices { maxPoolTyped(Float.self, planes: planes, window, x, y, indices) }
+        else { maxPoolSeparableTyped(Float.self, planes: planes, window, x, y) }
+    case .float64:
+        if let indices { maxPoolTyped(Double.self, planes: planes, window, x, y, indices) }
+        else { maxPoolSeparableTyped(Double.self, planes: planes, window, x, y) }
     default: preconditionFailure("max_pool2d: \(type) is not supported")
     }
 }

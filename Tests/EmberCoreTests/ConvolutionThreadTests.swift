@@ -86,12 +86,22 @@ private func convolve(_ c: ConvCase, imageByImage: Bool) -> [[Float]] {
         values[5] = .nan; values[40] = -.infinity; values[41] = .nan; values[200] = .infinity
         for i in 100..<112 { values[i] = -.infinity }
         let x = Tensor(values, shape: [2, 3, 11, 9])
-        for (kernel, stride, padding, dilation) in [((3, 3), (2, 2), (1, 1), (1, 1)), ((2, 3), (1, 2), (0, 1), (2, 1))] {
-            let plain = GradMode.noGrad { x.maxPool2d(kernelSize: kernel, stride: stride, padding: padding, dilation: dilation) }
-            let recorded = x.clone().requiresGrad_().maxPool2d(kernelSize: kernel, stride: stride, padding: padding,
-                                                              dilation: dilation)
-            let a: [Float] = plain.scalars(), b: [Float] = recorded.detach().scalars()
-            #expect(a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        // The separable inference pass against the indexed scan: padding,
+        // stride, dilation, ceil-mode overhang, NaN and infinities, both dtypes.
+        let windows = [((3, 3), (2, 2), (1, 1), (1, 1), false), ((2, 3), (1, 2), (0, 1), (2, 1), false),
+                       ((3, 3), (2, 2), (1, 1), (1, 1), true), ((2, 2), (3, 2), (1, 0), (1, 2), true),
+                       ((1, 1), (2, 2), (0, 0), (1, 1), false)]
+        for input in [x, x.to(.float64)] {
+            for (kernel, stride, padding, dilation, ceil) in windows {
+                let plain = GradMode.noGrad {
+                    input.maxPool2d(kernelSize: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceil)
+                }
+                let recorded = input.clone().requiresGrad_().maxPool2d(kernelSize: kernel, stride: stride, padding: padding,
+                                                                      dilation: dilation, ceilMode: ceil)
+                let a: [Double] = plain.to(.float64).scalars(), b: [Double] = recorded.detach().to(.float64).scalars()
+                #expect(a.count == b.count && !a.isEmpty)
+                #expect(zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "window \(kernel) \(stride) \(padding)")
+            }
         }
     }
 }
