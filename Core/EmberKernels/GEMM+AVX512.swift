@@ -10,6 +10,7 @@
 //       pack op(B)[pc.., jc..] into NR-wide column panels
 //       for ic in M by MC:              (A block, mc × kc, packed; lives in L2)
 //         pack alpha·op(A)[ic.., pc..] into MR-tall row panels
+//         (a row-major A with alpha 1 is read in place instead; see RowsA)
 //         for jr in nc by NR:           (one B panel, kc × NR: L1 / L2)
 //           for ir in mc by MR:         (A panels stream from L2)
 //             micro-kernel: C[MR × NR] (+)= Apanel · Bpanel
@@ -42,14 +43,10 @@ enum SGEMMBlocking {
 
 /// Whether the kernel beats single-threaded OpenBLAS (Haswell kernels) on this
 /// shape, measured on Zen 5 (see Benchmarks, `ember-bench --threads 1 "gemm kernel"`):
-/// it is 1.5-2x faster on most shapes, but tiny products (32³) lose to its fixed
-/// costs, and fewer than 64 columns with few rows (32 × 49 × 1152, a DenseNet 7×7
-/// layer) lose to the 16-wide padding of the column tail and to packing A for so
-/// few columns.
+/// 1.5-2x faster on most shapes, 1.1-1.9x on the 49-column products of 7×7
+/// planes (32-2048 rows) and 1.2x at 32³; products below that are left to OpenBLAS.
 func sgemmAVX512IsFaster(m: Int, n: Int, k: Int) -> Bool {
-    if m * n * k < 1 << 17 { return false }
-    if n < 64 && m < 1024 { return false }
-    return true
+    m * n * k >= 1 << 15
 }
 
 /// Packing buffers, reused across calls: each call takes a pair from the free
@@ -90,6 +87,7 @@ package func sgemmAVX512(
     let buffers = freeSGEMMBuffers.withLock { $0.popLast() } ?? SGEMMBuffers()
     defer { freeSGEMMBuffers.withLock { $0.append(buffers) } }
     let (MR, NR, KC, MC, NC) = (SGEMMBlocking.mr, SGEMMBlocking.nr, SGEMMBlocking.kc, SGEMMBlocking.mc, SGEMMBlocking.nc)
+    let directA = !transA && alpha == 1
     // A scratch tile for partial tiles at the right and bottom edges.
     withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: MR * NR / 16) { scratchVectors in
         let scratch = UnsafeMutableRawPointer(scratchVectors.baseAddress!).assumingMemoryBound(to: Float.self)
@@ -111,29 +109,25 @@ package func sgemmAVX512(
                 let blockBeta = pc == 0 ? beta : 1
                 for ic in stride(from: 0, to: m, by: mcStep) {
                     let mc = min(mcStep, m - ic)
-                    packA(a, transposed: transA, ld: lda, row: ic, column: pc, mc: mc, kc: kc, alpha: alpha, into: buffers.a)
+                    // Full row panels of a row-major A are read in place; only
+                    // a last partial panel (or a transposed or scaled A) is packed.
+                    let full = directA ? mc / MR * MR : 0
+                    if full < mc {
+                        packA(a, transposed: transA, ld: lda, row: ic + full, column: pc, mc: mc - full, kc: kc,
+                              alpha: alpha, into: buffers.a)
+                    }
                     for jr in stride(from: 0, to: nc, by: NR) {
                         let nr = min(NR, nc - jr)
                         let pb = buffers.b + jr * kc
                         for ir in stride(from: 0, to: mc, by: MR) {
                             let mr = min(MR, mc - ir)
-                            let pa = buffers.a + ir * kc
                             let tile = c + (ic + ir) * ldc + jc + jr
-                            if nr > 16 {
-                                if mr == MR && nr == NR {
-                                    sgemmKernel12x32(kc, pa, pb, tile, ldc, beta: blockBeta)
-                                } else {
-                                    sgemmKernel12x32(kc, pa, pb, scratch, NR, beta: 0)
-                                    mergeTile(scratch, NR, into: tile, ldc, rows: mr, columns: nr, beta: blockBeta)
-                                }
+                            if ir < full {
+                                microTile(RowsA(a + (ic + ir) * lda + pc, ld: lda), pb, kc: kc, rows: MR, columns: nr,
+                                          tile, ldc, beta: blockBeta, scratch: scratch)
                             } else {
-                                // A tail of at most 16 columns, packed 16 wide (see packB).
-                                if mr == MR && nr == 16 {
-                                    sgemmKernel12x16(kc, pa, pb, tile, ldc, beta: blockBeta)
-                                } else {
-                                    sgemmKernel12x16(kc, pa, pb, scratch, 16, beta: 0)
-                                    mergeTile(scratch, 16, into: tile, ldc, rows: mr, columns: nr, beta: blockBeta)
-                                }
+                                microTile(PackedPanelA(p: buffers.a + (ir - full) * kc), pb, kc: kc, rows: mr,
+                                          columns: nr, tile, ldc, beta: blockBeta, scratch: scratch)
                             }
                         }
                     }
@@ -141,6 +135,62 @@ package func sgemmAVX512(
             }
         }
     }
+}
+
+/// One MR × NR (or MR × 16 at a column tail) tile of c; partial tiles are
+/// computed into `scratch` and only their valid part merged into c.
+@inline(__always)
+private func microTile<A: MicroKernelA>(
+    _ a: A, _ pb: UnsafePointer<Float>, kc: Int, rows: Int, columns: Int,
+    _ tile: UnsafeMutablePointer<Float>, _ ldc: Int, beta: Float, scratch: UnsafeMutablePointer<Float>
+) {
+    let (MR, NR) = (SGEMMBlocking.mr, SGEMMBlocking.nr)
+    if columns > 16 {
+        if rows == MR && columns == NR {
+            sgemmKernel12x32(kc, a, pb, tile, ldc, beta: beta)
+        } else {
+            sgemmKernel12x32(kc, a, pb, scratch, NR, beta: 0)
+            mergeTile(scratch, NR, into: tile, ldc, rows: rows, columns: columns, beta: beta)
+        }
+    } else {
+        // A tail of at most 16 columns, packed 16 wide (see packB).
+        if rows == MR && columns == 16 {
+            sgemmKernel12x16(kc, a, pb, tile, ldc, beta: beta)
+        } else {
+            sgemmKernel12x16(kc, a, pb, scratch, 16, beta: 0)
+            mergeTile(scratch, 16, into: tile, ldc, rows: rows, columns: columns, beta: beta)
+        }
+    }
+}
+
+/// Where a micro-kernel reads its MR values of op(a) for each step p.
+protocol MicroKernelA {
+    /// op(a)[r][p] at the current step.
+    func value(_ r: Int) -> Float
+    /// Moves to step p + 1.
+    mutating func advance()
+}
+
+/// A packed MR-row panel (see packA): each step's values are contiguous.
+struct PackedPanelA: MicroKernelA {
+    var p: UnsafePointer<Float>
+    @inline(__always) func value(_ r: Int) -> Float { p[r] }
+    @inline(__always) mutating func advance() { p += SGEMMBlocking.mr }
+}
+
+/// Twelve rows of a row-major A read where they lie, `ld` apart. Packing
+/// them (a strided gather per step) cost as much as the arithmetic on the
+/// few-column products of convolutions (ResNet-50's 7×7 planes: 49 columns).
+/// Three bases, four rows each, keep the addresses to base + {0,1,2,3}·ld
+/// so that the kernel needs no extra registers for them.
+struct RowsA: MicroKernelA {
+    var p0: UnsafePointer<Float>, p4: UnsafePointer<Float>, p8: UnsafePointer<Float>
+    let ld: Int
+    @inline(__always) init(_ a: UnsafePointer<Float>, ld: Int) {
+        (p0, p4, p8, self.ld) = (a, a + 4 * ld, a + 8 * ld, ld)
+    }
+    @inline(__always) func value(_ r: Int) -> Float { (r < 4 ? p0 : r < 8 ? p4 : p8)[(r & 3) * ld] }
+    @inline(__always) mutating func advance() { p0 += 1; p4 += 1; p8 += 1 }
 }
 
 /// `c[i][j] = t[i][j] + beta·c[i][j]` over a partial tile (beta 0: no read of c).
@@ -247,8 +297,8 @@ private func packB(
 /// acc = Σ_p a[p][r]·b[p][j] over the packed panels (`a`: kc×12, `b`: kc×32).
 /// The 24 accumulators, the 2 B vectors and one broadcast fit in the 32 zmm registers.
 @inline(never)
-func sgemmKernel12x32(
-    _ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+func sgemmKernel12x32<A: MicroKernelA>(
+    _ kc: Int, _ a: A, _ b: UnsafePointer<Float>,
     _ out: UnsafeMutablePointer<Float>, _ ldo: Int, beta: Float
 ) {
     var c0_0 = SIMD16<Float>(), c0_1 = SIMD16<Float>()
@@ -267,31 +317,31 @@ func sgemmKernel12x32(
     for _ in 0..<kc {
         let b0 = pb.load(as: SIMD16<Float>.self)
         let b1 = pb.load(fromByteOffset: 64, as: SIMD16<Float>.self)
-        let a0 = SIMD16<Float>(repeating: pa[0])
+        let a0 = SIMD16<Float>(repeating: pa.value(0))
         c0_0 = c0_0.addingProduct(a0, b0); c0_1 = c0_1.addingProduct(a0, b1)
-        let a1 = SIMD16<Float>(repeating: pa[1])
+        let a1 = SIMD16<Float>(repeating: pa.value(1))
         c1_0 = c1_0.addingProduct(a1, b0); c1_1 = c1_1.addingProduct(a1, b1)
-        let a2 = SIMD16<Float>(repeating: pa[2])
+        let a2 = SIMD16<Float>(repeating: pa.value(2))
         c2_0 = c2_0.addingProduct(a2, b0); c2_1 = c2_1.addingProduct(a2, b1)
-        let a3 = SIMD16<Float>(repeating: pa[3])
+        let a3 = SIMD16<Float>(repeating: pa.value(3))
         c3_0 = c3_0.addingProduct(a3, b0); c3_1 = c3_1.addingProduct(a3, b1)
-        let a4 = SIMD16<Float>(repeating: pa[4])
+        let a4 = SIMD16<Float>(repeating: pa.value(4))
         c4_0 = c4_0.addingProduct(a4, b0); c4_1 = c4_1.addingProduct(a4, b1)
-        let a5 = SIMD16<Float>(repeating: pa[5])
+        let a5 = SIMD16<Float>(repeating: pa.value(5))
         c5_0 = c5_0.addingProduct(a5, b0); c5_1 = c5_1.addingProduct(a5, b1)
-        let a6 = SIMD16<Float>(repeating: pa[6])
+        let a6 = SIMD16<Float>(repeating: pa.value(6))
         c6_0 = c6_0.addingProduct(a6, b0); c6_1 = c6_1.addingProduct(a6, b1)
-        let a7 = SIMD16<Float>(repeating: pa[7])
+        let a7 = SIMD16<Float>(repeating: pa.value(7))
         c7_0 = c7_0.addingProduct(a7, b0); c7_1 = c7_1.addingProduct(a7, b1)
-        let a8 = SIMD16<Float>(repeating: pa[8])
+        let a8 = SIMD16<Float>(repeating: pa.value(8))
         c8_0 = c8_0.addingProduct(a8, b0); c8_1 = c8_1.addingProduct(a8, b1)
-        let a9 = SIMD16<Float>(repeating: pa[9])
+        let a9 = SIMD16<Float>(repeating: pa.value(9))
         c9_0 = c9_0.addingProduct(a9, b0); c9_1 = c9_1.addingProduct(a9, b1)
-        let a10 = SIMD16<Float>(repeating: pa[10])
+        let a10 = SIMD16<Float>(repeating: pa.value(10))
         c10_0 = c10_0.addingProduct(a10, b0); c10_1 = c10_1.addingProduct(a10, b1)
-        let a11 = SIMD16<Float>(repeating: pa[11])
+        let a11 = SIMD16<Float>(repeating: pa.value(11))
         c11_0 = c11_0.addingProduct(a11, b0); c11_1 = c11_1.addingProduct(a11, b1)
-        pa += 12
+        pa.advance()
         pb += 128
     }
     let o = UnsafeMutableRawPointer(out), rowBytes = ldo * MemoryLayout<Float>.stride
@@ -334,8 +384,8 @@ func sgemmKernel12x32(
 /// acc = Σ_p a[p][r]·b[p][j] over the packed panels (`a`: kc×12, `b`: kc×16).
 /// Twelve accumulators: enough independent FMA chains to cover the FMA latency.
 @inline(never)
-func sgemmKernel12x16(
-    _ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+func sgemmKernel12x16<A: MicroKernelA>(
+    _ kc: Int, _ a: A, _ b: UnsafePointer<Float>,
     _ out: UnsafeMutablePointer<Float>, _ ldo: Int, beta: Float
 ) {
     var c0_0 = SIMD16<Float>()
@@ -353,31 +403,31 @@ func sgemmKernel12x16(
     var pa = a, pb = UnsafeRawPointer(b)
     for _ in 0..<kc {
         let b0 = pb.load(as: SIMD16<Float>.self)
-        let a0 = SIMD16<Float>(repeating: pa[0])
+        let a0 = SIMD16<Float>(repeating: pa.value(0))
         c0_0 = c0_0.addingProduct(a0, b0)
-        let a1 = SIMD16<Float>(repeating: pa[1])
+        let a1 = SIMD16<Float>(repeating: pa.value(1))
         c1_0 = c1_0.addingProduct(a1, b0)
-        let a2 = SIMD16<Float>(repeating: pa[2])
+        let a2 = SIMD16<Float>(repeating: pa.value(2))
         c2_0 = c2_0.addingProduct(a2, b0)
-        let a3 = SIMD16<Float>(repeating: pa[3])
+        let a3 = SIMD16<Float>(repeating: pa.value(3))
         c3_0 = c3_0.addingProduct(a3, b0)
-        let a4 = SIMD16<Float>(repeating: pa[4])
+        let a4 = SIMD16<Float>(repeating: pa.value(4))
         c4_0 = c4_0.addingProduct(a4, b0)
-        let a5 = SIMD16<Float>(repeating: pa[5])
+        let a5 = SIMD16<Float>(repeating: pa.value(5))
         c5_0 = c5_0.addingProduct(a5, b0)
-        let a6 = SIMD16<Float>(repeating: pa[6])
+        let a6 = SIMD16<Float>(repeating: pa.value(6))
         c6_0 = c6_0.addingProduct(a6, b0)
-        let a7 = SIMD16<Float>(repeating: pa[7])
+        let a7 = SIMD16<Float>(repeating: pa.value(7))
         c7_0 = c7_0.addingProduct(a7, b0)
-        let a8 = SIMD16<Float>(repeating: pa[8])
+        let a8 = SIMD16<Float>(repeating: pa.value(8))
         c8_0 = c8_0.addingProduct(a8, b0)
-        let a9 = SIMD16<Float>(repeating: pa[9])
+        let a9 = SIMD16<Float>(repeating: pa.value(9))
         c9_0 = c9_0.addingProduct(a9, b0)
-        let a10 = SIMD16<Float>(repeating: pa[10])
+        let a10 = SIMD16<Float>(repeating: pa.value(10))
         c10_0 = c10_0.addingProduct(a10, b0)
-        let a11 = SIMD16<Float>(repeating: pa[11])
+        let a11 = SIMD16<Float>(repeating: pa.value(11))
         c11_0 = c11_0.addingProduct(a11, b0)
-        pa += 12
+        pa.advance()
         pb += 64
     }
     let o = UnsafeMutableRawPointer(out), rowBytes = ldo * MemoryLayout<Float>.stride
