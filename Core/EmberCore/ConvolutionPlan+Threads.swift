@@ -24,7 +24,8 @@ struct ConvolutionImageSplit {
     private let storage: [Tensor]
     private let spaces: [ConvolutionWorkspace]
 
-    init(plan: ConvolutionPlan) {
+    /// With `shifted`, each part's scratch is one image's padded planes and product rows (see ShiftedRowsLayout).
+    init(plan: ConvolutionPlan, shifted: ShiftedRowsLayout? = nil) {
         let threads = Parallel.threadCount
         let flops = plan.n * plan.cout * plan.k * plan.outPlane
         // Whole images per thread only when that balances (equal runs, or many
@@ -38,7 +39,12 @@ struct ConvolutionImageSplit {
         var storage: [Tensor] = [], spaces: [ConvolutionWorkspace] = []
         for p in 0..<parts {
             var columns: UnsafeMutableRawPointer?, rows: UnsafeMutableRawPointer?
-            if plan.isPerImage {
+            if let shifted {
+                let c = Tensor(uninitializedShape: [shifted.count(channels: plan.cinG)], dtype: plan.type)
+                let r = Tensor(uninitializedShape: [plan.coutG * shifted.columns], dtype: plan.type)
+                storage += [c, r]
+                (columns, rows) = (c.rawPointer, r.rawPointer)
+            } else if plan.isPerImage {
                 if !plan.isPointwise {
                     let t = Tensor(uninitializedShape: [plan.k * plan.outPlane], dtype: plan.type)
                     storage.append(t)
@@ -75,7 +81,41 @@ struct ConvolutionImageSplit {
 }
 
 extension ConvolutionPlan {
-    func imageSplit() -> ConvolutionImageSplit { ConvolutionImageSplit(plan: self) }
+    func imageSplit(shifted: ShiftedRowsLayout? = nil) -> ConvolutionImageSplit {
+        ConvolutionImageSplit(plan: self, shifted: shifted)
+    }
+
+    /// Whether the forward pass reads its columns from zero-padded planes
+    /// instead of packing them (stride-1 kernels larger than 1×1; see ShiftedRowsLayout).
+    var usesShiftedRows: Bool {
+        !isDepthwise && ShiftedRowsLayout.applies(type: type, window: window, filters: coutG, k: k)
+    }
+
+    /// The forward pass on padded planes: per image and group, pad the
+    /// input channels, multiply, and copy the valid columns into `y`.
+    func shiftedForward(_ x: Tensor, _ w: Tensor, into y: Tensor) {
+        let layout = ShiftedRowsLayout(window: window)
+        let offsets = layout.offsets(channels: cinG)
+        let split = imageSplit(shifted: layout)
+        offsets.withUnsafeBufferPointer { offsets in
+            split.run { images, space in
+                let padded = space.columns!.assumingMemoryBound(to: Float.self)
+                let rows = space.rows!.assumingMemoryBound(to: Float.self)
+                for b in images {
+                    for g in 0..<groups {
+                        let source = (x.rawPointer + ((b * cin + g * cinG) * inPlane) * item).assumingMemoryBound(to: Float.self)
+                        layout.pad(source, channels: cinG, into: padded, threaded: split.threadedParts)
+                        let weights = (w.rawPointer + g * coutG * k * item).assumingMemoryBound(to: Float.self)
+                        shiftedRowsGEMM(m: coutG, k: k, weights, lda: k, layout: layout, padded: padded,
+                                        offsets: offsets.baseAddress!, rows, ldc: layout.columns,
+                                        threaded: split.threadedParts)
+                        let target = y.rawPointer + ((b * cout + g * coutG) * outPlane) * item
+                        layout.compact(rows, rowCount: coutG, into: target.assumingMemoryBound(to: Float.self))
+                    }
+                }
+            }
+        }
+    }
 
     /// Whether the forward GEMM over `images` images packs its columns
     /// straight from the input (`convolutionGEMM`) instead of unfolding them first.

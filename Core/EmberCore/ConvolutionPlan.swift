@@ -73,6 +73,10 @@ struct ConvolutionPlan {
             depthwiseConv2d(type: type, n: n, c: cin, window, x.rawPointer, w.rawPointer, y.rawPointer)
             return y
         }
+        if usesShiftedRows {
+            shiftedForward(x, w, into: y)
+            return y
+        }
         let split = imageSplit()
         split.run { images, space in
             if isPerImage {

@@ -69,12 +69,14 @@ let sgemmUsesOpenBLAS: Bool = getenv("EMBER_GEMM").map { String(cString: $0) == 
 /// m × k (`a` stored k × m when `transA`), `op(b)` is k × n. With beta 0, c is
 /// only written (NaNs in it do not propagate), as in BLAS. With `columns`,
 /// op(b) is instead the im2col matrix of a convolution, packed straight from
-/// the images (`b` is then not read).
+/// the images; with `shifted`, it is read in place from a padded image (see
+/// ShiftedRows). `b` is not read in either case.
 package func sgemmAVX512(
     m: Int, n: Int, k: Int, alpha: Float,
     _ a: UnsafePointer<Float>, transA: Bool, lda: Int,
     _ b: UnsafePointer<Float>, transB: Bool, ldb: Int,
-    beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: ConvolutionColumns? = nil
+    beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: ConvolutionColumns? = nil,
+    shifted: ShiftedRows? = nil
 ) {
     if m <= 0 || n <= 0 { return }
     if k <= 0 || alpha == 0 {
@@ -100,7 +102,9 @@ package func sgemmAVX512(
             let nc = min(NC, n - jc)
             for pc in stride(from: 0, to: k, by: kcStep) {
                 let kc = min(kcStep, k - pc)
-                if let columns {
+                if shifted != nil {
+                    // Nothing to pack: each step's row is a slice of the padded image.
+                } else if let columns {
                     columns.pack(row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
                 } else {
                     packB(b, transposed: transB, ld: ldb, row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
@@ -118,16 +122,23 @@ package func sgemmAVX512(
                     }
                     for jr in stride(from: 0, to: nc, by: NR) {
                         let nr = min(NR, nc - jr)
-                        let pb = buffers.b + jr * kc
                         for ir in stride(from: 0, to: mc, by: MR) {
                             let mr = min(MR, mc - ir)
                             let tile = c + (ic + ir) * ldc + jc + jr
-                            if ir < full {
-                                microTile(RowsA(a + (ic + ir) * lda + pc, ld: lda), pb, kc: kc, rows: MR, columns: nr,
-                                          tile, ldc, beta: blockBeta, scratch: scratch)
+                            // The four operand combinations, each its own specialization of the kernels.
+                            @inline(__always) func run<B: MicroKernelB>(_ pb: B) {
+                                if ir < full {
+                                    microTile(RowsA(a + (ic + ir) * lda + pc, ld: lda), pb, kc: kc, rows: MR, columns: nr,
+                                              tile, ldc, beta: blockBeta, scratch: scratch)
+                                } else {
+                                    microTile(PackedPanelA(p: buffers.a + (ir - full) * kc), pb, kc: kc, rows: mr,
+                                              columns: nr, tile, ldc, beta: blockBeta, scratch: scratch)
+                                }
+                            }
+                            if let shifted {
+                                run(ShiftedRowsB(x: shifted.x + shifted.column0 + jc + jr, offsets: shifted.offsets + pc))
                             } else {
-                                microTile(PackedPanelA(p: buffers.a + (ir - full) * kc), pb, kc: kc, rows: mr,
-                                          columns: nr, tile, ldc, beta: blockBeta, scratch: scratch)
+                                run(PackedPanelB(p: UnsafeRawPointer(buffers.b + jr * kc), step: nr > 16 ? 128 : 64))
                             }
                         }
                     }
@@ -140,8 +151,8 @@ package func sgemmAVX512(
 /// One MR × NR (or MR × 16 at a column tail) tile of c; partial tiles are
 /// computed into `scratch` and only their valid part merged into c.
 @inline(__always)
-private func microTile<A: MicroKernelA>(
-    _ a: A, _ pb: UnsafePointer<Float>, kc: Int, rows: Int, columns: Int,
+private func microTile<A: MicroKernelA, B: MicroKernelB>(
+    _ a: A, _ pb: B, kc: Int, rows: Int, columns: Int,
     _ tile: UnsafeMutablePointer<Float>, _ ldc: Int, beta: Float, scratch: UnsafeMutablePointer<Float>
 ) {
     let (MR, NR) = (SGEMMBlocking.mr, SGEMMBlocking.nr)
@@ -161,36 +172,6 @@ private func microTile<A: MicroKernelA>(
             mergeTile(scratch, 16, into: tile, ldc, rows: rows, columns: columns, beta: beta)
         }
     }
-}
-
-/// Where a micro-kernel reads its MR values of op(a) for each step p.
-protocol MicroKernelA {
-    /// op(a)[r][p] at the current step.
-    func value(_ r: Int) -> Float
-    /// Moves to step p + 1.
-    mutating func advance()
-}
-
-/// A packed MR-row panel (see packA): each step's values are contiguous.
-struct PackedPanelA: MicroKernelA {
-    var p: UnsafePointer<Float>
-    @inline(__always) func value(_ r: Int) -> Float { p[r] }
-    @inline(__always) mutating func advance() { p += SGEMMBlocking.mr }
-}
-
-/// Twelve rows of a row-major A read where they lie, `ld` apart. Packing
-/// them (a strided gather per step) cost as much as the arithmetic on the
-/// few-column products of convolutions (ResNet-50's 7×7 planes: 49 columns).
-/// Three bases, four rows each, keep the addresses to base + {0,1,2,3}·ld
-/// so that the kernel needs no extra registers for them.
-struct RowsA: MicroKernelA {
-    var p0: UnsafePointer<Float>, p4: UnsafePointer<Float>, p8: UnsafePointer<Float>
-    let ld: Int
-    @inline(__always) init(_ a: UnsafePointer<Float>, ld: Int) {
-        (p0, p4, p8, self.ld) = (a, a + 4 * ld, a + 8 * ld, ld)
-    }
-    @inline(__always) func value(_ r: Int) -> Float { (r < 4 ? p0 : r < 8 ? p4 : p8)[(r & 3) * ld] }
-    @inline(__always) mutating func advance() { p0 += 1; p4 += 1; p8 += 1 }
 }
 
 /// `c[i][j] = t[i][j] + beta·c[i][j]` over a partial tile (beta 0: no read of c).
@@ -297,8 +278,8 @@ private func packB(
 /// acc = Σ_p a[p][r]·b[p][j] over the packed panels (`a`: kc×12, `b`: kc×32).
 /// The 24 accumulators, the 2 B vectors and one broadcast fit in the 32 zmm registers.
 @inline(never)
-func sgemmKernel12x32<A: MicroKernelA>(
-    _ kc: Int, _ a: A, _ b: UnsafePointer<Float>,
+func sgemmKernel12x32<A: MicroKernelA, B: MicroKernelB>(
+    _ kc: Int, _ a: A, _ b: B,
     _ out: UnsafeMutablePointer<Float>, _ ldo: Int, beta: Float
 ) {
     var c0_0 = SIMD16<Float>(), c0_1 = SIMD16<Float>()
@@ -313,10 +294,10 @@ func sgemmKernel12x32<A: MicroKernelA>(
     var c9_0 = SIMD16<Float>(), c9_1 = SIMD16<Float>()
     var c10_0 = SIMD16<Float>(), c10_1 = SIMD16<Float>()
     var c11_0 = SIMD16<Float>(), c11_1 = SIMD16<Float>()
-    var pa = a, pb = UnsafeRawPointer(b)
+    var pa = a, pb = b
     for _ in 0..<kc {
-        let b0 = pb.load(as: SIMD16<Float>.self)
-        let b1 = pb.load(fromByteOffset: 64, as: SIMD16<Float>.self)
+        let b0 = pb.vector(0)
+        let b1 = pb.vector(1)
         let a0 = SIMD16<Float>(repeating: pa.value(0))
         c0_0 = c0_0.addingProduct(a0, b0); c0_1 = c0_1.addingProduct(a0, b1)
         let a1 = SIMD16<Float>(repeating: pa.value(1))
@@ -342,7 +323,7 @@ func sgemmKernel12x32<A: MicroKernelA>(
         let a11 = SIMD16<Float>(repeating: pa.value(11))
         c11_0 = c11_0.addingProduct(a11, b0); c11_1 = c11_1.addingProduct(a11, b1)
         pa.advance()
-        pb += 128
+        pb.advance()
     }
     let o = UnsafeMutableRawPointer(out), rowBytes = ldo * MemoryLayout<Float>.stride
     // beta 0 must not read `out` (it may hold NaN or garbage), so it is its own case.
@@ -384,8 +365,8 @@ func sgemmKernel12x32<A: MicroKernelA>(
 /// acc = Σ_p a[p][r]·b[p][j] over the packed panels (`a`: kc×12, `b`: kc×16).
 /// Twelve accumulators: enough independent FMA chains to cover the FMA latency.
 @inline(never)
-func sgemmKernel12x16<A: MicroKernelA>(
-    _ kc: Int, _ a: A, _ b: UnsafePointer<Float>,
+func sgemmKernel12x16<A: MicroKernelA, B: MicroKernelB>(
+    _ kc: Int, _ a: A, _ b: B,
     _ out: UnsafeMutablePointer<Float>, _ ldo: Int, beta: Float
 ) {
     var c0_0 = SIMD16<Float>()
@@ -400,9 +381,9 @@ func sgemmKernel12x16<A: MicroKernelA>(
     var c9_0 = SIMD16<Float>()
     var c10_0 = SIMD16<Float>()
     var c11_0 = SIMD16<Float>()
-    var pa = a, pb = UnsafeRawPointer(b)
+    var pa = a, pb = b
     for _ in 0..<kc {
-        let b0 = pb.load(as: SIMD16<Float>.self)
+        let b0 = pb.vector(0)
         let a0 = SIMD16<Float>(repeating: pa.value(0))
         c0_0 = c0_0.addingProduct(a0, b0)
         let a1 = SIMD16<Float>(repeating: pa.value(1))
@@ -428,7 +409,7 @@ func sgemmKernel12x16<A: MicroKernelA>(
         let a11 = SIMD16<Float>(repeating: pa.value(11))
         c11_0 = c11_0.addingProduct(a11, b0)
         pa.advance()
-        pb += 64
+        pb.advance()
     }
     let o = UnsafeMutableRawPointer(out), rowBytes = ldo * MemoryLayout<Float>.stride
     // beta 0 must not read `out` (it may hold NaN or garbage), so it is its own case.

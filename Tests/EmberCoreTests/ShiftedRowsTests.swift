@@ -1,0 +1,73 @@
+// Stride-1 float32 convolutions that read their columns from padded planes
+// (GEMM+ShiftedRows.swift) against the same convolution in float64, which
+// takes the unfolding path: kernels 3×3, 5×5 and 1×3, padding 0 to 2, groups,
+// batches of one (columns split across threads) and several (images split),
+// and planes whose last panel is partial. Each case first checks that it
+// really takes the padded-plane path (on builds with the AVX-512 kernel).
+//
+// Tolerance: |y − y64| ≤ 1e-5 · Σ|w||x| + 1e-6, the sum of the magnitudes of
+// the products (the float64 convolution of |x| and |w|), as in GEMMKernelTests.
+
+import EmberCore
+import EmberKernels
+import Testing
+
+private struct ShiftedCase: CustomTestStringConvertible, Sendable {
+    let name: String, input: [Int], weight: [Int], padding: (Int, Int), groups: Int
+    var testDescription: String { name }
+}
+
+private let shiftedCases: [ShiftedCase] = [
+    ShiftedCase(name: "3x3 pad 1, one image", input: [1, 24, 30, 29], weight: [32, 24, 3, 3], padding: (1, 1), groups: 1),
+    ShiftedCase(name: "3x3 pad 1, three images", input: [3, 16, 21, 40], weight: [20, 16, 3, 3], padding: (1, 1), groups: 1),
+    ShiftedCase(name: "5x5 pad 2, groups", input: [2, 12, 18, 18], weight: [26, 6, 5, 5], padding: (2, 2), groups: 2),
+    ShiftedCase(name: "3x3 unpadded", input: [2, 16, 26, 33], weight: [13, 16, 3, 3], padding: (0, 0), groups: 1),
+    ShiftedCase(name: "1x3 pad (0, 1)", input: [1, 40, 17, 48], weight: [37, 40, 1, 3], padding: (0, 1), groups: 1),
+]
+
+@Suite struct ShiftedRowsTests {
+    @Test("padded-plane convolution matches the float64 convolution", arguments: shiftedCases)
+    fileprivate func matchesFloat64(_ c: ShiftedCase) {
+        let (kh, kw) = (c.weight[2], c.weight[3])
+        let (oh, ow) = (c.input[2] + 2 * c.padding.0 - kh + 1, c.input[3] + 2 * c.padding.1 - kw + 1)
+        let window = Window2D(kernel: (kh, kw), stride: (1, 1), padding: c.padding, dilation: (1, 1),
+                              input: (c.input[2], c.input[3]), output: (oh, ow))
+        let k = c.weight[1] * kh * kw
+        // Where the build has no AVX-512 kernel, the same check covers the unfolding path.
+        #expect(ShiftedRowsLayout.applies(type: .float32, window: window, filters: c.weight[0] / c.groups, k: k)
+                == ShiftedRowsLayout.isAvailable)
+        let x = Tensor.randn(c.input, generator: Generator(seed: 21))
+        let w = Tensor.randn(c.weight, generator: Generator(seed: 22))
+        let y = x.conv2d(w, padding: c.padding, groups: c.groups)
+        let x64 = x.to(.float64), w64 = w.to(.float64)
+        let reference = x64.conv2d(w64, padding: c.padding, groups: c.groups)
+        let magnitude = x64.abs().conv2d(w64.abs(), padding: c.padding, groups: c.groups)
+        #expect(y.shape == [c.input[0], c.weight[0], oh, ow])
+        let got: [Double] = y.to(.float64).scalars(), want: [Double] = reference.scalars()
+        let bound: [Double] = magnitude.scalars()
+        var worst = 0.0
+        for i in got.indices { worst = Swift.max(worst, Swift.abs(got[i] - want[i]) - (1e-5 * bound[i] + 1e-6)) }
+        #expect(worst <= 0, "\(c.name): exceeds the bound by \(worst)")
+    }
+
+    @Test func paddingWritesZeroBordersAndSlack() {
+        let window = Window2D(kernel: (3, 5), stride: (1, 1), padding: (1, 2), dilation: (1, 1), input: (4, 6), output: (4, 6))
+        let layout = ShiftedRowsLayout(window: window)
+        let channels = 2
+        let x = (0..<(channels * 24)).map { Float($0 + 1) }
+        var padded = [Float](repeating: .nan, count: layout.count(channels: channels))
+        x.withUnsafeBufferPointer { xp in
+            padded.withUnsafeMutableBufferPointer { layout.pad(xp.baseAddress!, channels: channels, into: $0.baseAddress!, threaded: false) }
+        }
+        for c in 0..<channels {
+            for h in 0..<layout.paddedH {
+                for w in 0..<layout.paddedW {
+                    let (ih, iw) = (h - 1, w - 2)
+                    let inside = ih >= 0 && ih < 4 && iw >= 0 && iw < 6
+                    #expect(padded[c * layout.plane + h * layout.paddedW + w] == (inside ? x[c * 24 + ih * 6 + iw] : 0))
+                }
+            }
+        }
+        #expect(padded[(channels * layout.plane)...].allSatisfy { $0 == 0 })
+    }
+}
