@@ -85,38 +85,6 @@ extension ConvolutionPlan {
         ConvolutionImageSplit(plan: self, shifted: shifted)
     }
 
-    /// Whether the forward pass reads its columns from zero-padded planes
-    /// instead of packing them (stride-1 kernels larger than 1×1; see ShiftedRowsLayout).
-    var usesShiftedRows: Bool {
-        !isDepthwise && ShiftedRowsLayout.applies(type: type, window: window, filters: coutG, k: k)
-    }
-
-    /// The forward pass on padded planes: per image and group, pad the
-    /// input channels, multiply, and copy the valid columns into `y`.
-    func shiftedForward(_ x: Tensor, _ w: Tensor, into y: Tensor) {
-        let layout = ShiftedRowsLayout(window: window)
-        let offsets = layout.offsets(channels: cinG)
-        let split = imageSplit(shifted: layout)
-        offsets.withUnsafeBufferPointer { offsets in
-            split.run { images, space in
-                let padded = space.columns!.assumingMemoryBound(to: Float.self)
-                let rows = space.rows!.assumingMemoryBound(to: Float.self)
-                for b in images {
-                    for g in 0..<groups {
-                        let source = (x.rawPointer + ((b * cin + g * cinG) * inPlane) * item).assumingMemoryBound(to: Float.self)
-                        layout.pad(source, channels: cinG, into: padded, threaded: split.threadedParts)
-                        let weights = (w.rawPointer + g * coutG * k * item).assumingMemoryBound(to: Float.self)
-                        shiftedRowsGEMM(m: coutG, k: k, weights, lda: k, layout: layout, padded: padded,
-                                        offsets: offsets.baseAddress!, rows, ldc: layout.columns,
-                                        threaded: split.threadedParts)
-                        let target = y.rawPointer + ((b * cout + g * coutG) * outPlane) * item
-                        layout.compact(rows, rowCount: coutG, into: target.assumingMemoryBound(to: Float.self))
-                    }
-                }
-            }
-        }
-    }
-
     /// Whether the forward GEMM over `images` images packs its columns
     /// straight from the input (`convolutionGEMM`) instead of unfolding them first.
     func packsColumns(images: Int, threaded: Bool) -> Bool {

@@ -121,6 +121,11 @@ struct ConvolutionPlan {
             depthwiseConv2dInputGradient(type: type, n: n, c: cin, window, gy.rawPointer, w.rawPointer, dx.rawPointer)
             return dx
         }
+        if let transposed = transposedShiftedPlan {
+            let dx = Tensor(uninitializedShape: inputShape, dtype: type)
+            transposed.shiftedForward(gy, transposedWeight(w), into: dx)
+            return dx
+        }
         // Pointwise: the column gradient is the input gradient itself; otherwise col2im adds into zeros.
         let dx = isPointwise ? Tensor(uninitializedShape: inputShape, dtype: type) : Tensor.zeros(inputShape, dtype: type)
         let split = imageSplit()

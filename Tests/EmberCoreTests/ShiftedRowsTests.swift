@@ -1,6 +1,7 @@
 // Stride-1 float32 convolutions that read their columns from padded planes
-// (GEMM+ShiftedRows.swift) against the same convolution in float64, which
-// takes the unfolding path: kernels 3×3, 5×5 and 1×3, padding 0 to 2, groups,
+// (GEMM+ShiftedRows.swift), forward and input gradient (and so
+// conv_transpose2d), against the same convolution in float64, which takes the
+// unfolding path: kernels 3×3, 5×5 and 1×3, padding 0 to 2, groups,
 // batches of one (columns split across threads) and several (images split),
 // and planes whose last panel is partial. Each case first checks that it
 // really takes the padded-plane path (on builds with the AVX-512 kernel).
@@ -36,18 +37,37 @@ private let shiftedCases: [ShiftedCase] = [
         // Where the build has no AVX-512 kernel, the same check covers the unfolding path.
         #expect(ShiftedRowsLayout.applies(type: .float32, window: window, filters: c.weight[0] / c.groups, k: k)
                 == ShiftedRowsLayout.isAvailable)
-        let x = Tensor.randn(c.input, generator: Generator(seed: 21))
+        // The input gradient runs the transposed convolution on padded planes too.
+        let transposed = Window2D(kernel: (kh, kw), stride: (1, 1), padding: (kh - 1 - c.padding.0, kw - 1 - c.padding.1),
+                                  dilation: (1, 1), input: (oh, ow), output: (c.input[2], c.input[3]))
+        #expect(ShiftedRowsLayout.applies(type: .float32, window: transposed, filters: c.weight[1], k: c.weight[0] / c.groups * kh * kw)
+                == ShiftedRowsLayout.isAvailable)
+        let x = Tensor.randn(c.input, generator: Generator(seed: 21)).requiresGrad_()
         let w = Tensor.randn(c.weight, generator: Generator(seed: 22))
+        let probe = Tensor.randn([c.input[0], c.weight[0], oh, ow], generator: Generator(seed: 23))
         let y = x.conv2d(w, padding: c.padding, groups: c.groups)
-        let x64 = x.to(.float64), w64 = w.to(.float64)
-        let reference = x64.conv2d(w64, padding: c.padding, groups: c.groups)
-        let magnitude = x64.abs().conv2d(w64.abs(), padding: c.padding, groups: c.groups)
+        y.mul(probe).sum().backward()
+        let x64 = x.detach().to(.float64), w64 = w.to(.float64), probe64 = probe.to(.float64)
         #expect(y.shape == [c.input[0], c.weight[0], oh, ow])
-        let got: [Double] = y.to(.float64).scalars(), want: [Double] = reference.scalars()
+        Self.expectClose(y, x64.conv2d(w64, padding: c.padding, groups: c.groups),
+                         bound: x64.abs().conv2d(w64.abs(), padding: c.padding, groups: c.groups), "\(c.name) forward")
+        Self.expectClose(x.grad!, probe64.convTranspose2d(w64, padding: c.padding, groups: c.groups),
+                         bound: probe64.abs().convTranspose2d(w64.abs(), padding: c.padding, groups: c.groups),
+                         "\(c.name) input gradient")
+        // conv_transpose2d's own forward pass is the same input gradient.
+        Self.expectClose(probe.convTranspose2d(w, padding: c.padding, groups: c.groups),
+                         probe64.convTranspose2d(w64, padding: c.padding, groups: c.groups),
+                         bound: probe64.abs().convTranspose2d(w64.abs(), padding: c.padding, groups: c.groups),
+                         "\(c.name) conv_transpose2d")
+    }
+
+    static func expectClose(_ actual: Tensor, _ reference: Tensor, bound magnitude: Tensor, _ what: String) {
+        #expect(actual.shape == reference.shape, "\(what): \(actual.shape) vs \(reference.shape)")
+        let got: [Double] = actual.to(.float64).scalars(), want: [Double] = reference.scalars()
         let bound: [Double] = magnitude.scalars()
         var worst = 0.0
         for i in got.indices { worst = Swift.max(worst, Swift.abs(got[i] - want[i]) - (1e-5 * bound[i] + 1e-6)) }
-        #expect(worst <= 0, "\(c.name): exceeds the bound by \(worst)")
+        #expect(worst <= 0, "\(what): exceeds the bound by \(worst)")
     }
 
     @Test func paddingWritesZeroBordersAndSlack() {
