@@ -1,5 +1,6 @@
 // Stride-1 convolutions on zero-padded planes (EmberKernels' ShiftedRows):
-// the forward pass, and the input gradient as the forward pass of the
+// the forward pass, the weight gradient one tap at a time, and the input
+// gradient as the forward pass of the
 // transposed convolution (gy padded by k − 1 − p, correlated with the flipped
 // weights, input and output channels swapped), which replaces a GEMM into a
 // 9x-sized column matrix and the col2im that folded it back.
@@ -36,6 +37,37 @@ extension ConvolutionPlan {
                     }
                 }
             }
+        }
+    }
+
+    /// `dw` on padded planes: per image and group, the padded input and the
+    /// output gradient in the padded column space, then one product per tap
+    /// (see shiftedRowsWeightGradient); each part sums its own images.
+    func shiftedWeightGradient(_ x: Tensor, _ gy: Tensor) -> Tensor {
+        let layout = ShiftedRowsLayout(window: window)
+        let taps = window.kh * window.kw
+        let split = imageSplit(shifted: layout)
+        let partials = Tensor.zeros([split.parts, groups, taps, cinG, coutG], dtype: type)
+        let partSize = groups * taps * cinG * coutG
+        split.run { images, space in
+            let padded = space.columns!.assumingMemoryBound(to: Float.self)
+            let gyT = space.rows!.assumingMemoryBound(to: Float.self)
+            let dwT = partials.rawPointer.assumingMemoryBound(to: Float.self) + space.part * partSize
+            for b in images {
+                for g in 0..<groups {
+                    let source = (x.rawPointer + ((b * cin + g * cinG) * inPlane) * item).assumingMemoryBound(to: Float.self)
+                    layout.pad(source, channels: cinG, into: padded, threaded: split.threadedParts)
+                    let gradient = (gy.rawPointer + ((b * cout + g * coutG) * outPlane) * item).assumingMemoryBound(to: Float.self)
+                    layout.transposeGradient(gradient, channels: coutG, into: gyT)
+                    shiftedRowsWeightGradient(layout: layout, channels: cinG, filters: coutG, padded: padded,
+                                              gradient: gyT, into: dwT + g * taps * cinG * coutG,
+                                              threaded: split.threadedParts)
+                }
+            }
+        }
+        return GradMode.noGrad {
+            let dwT = split.parts == 1 ? partials.squeeze(dim: 0) : partials.sum(dims: [0])
+            return dwT.permute([0, 3, 2, 1]).contiguous().reshape(weightShape)
         }
     }
 

@@ -166,6 +166,7 @@ struct ConvolutionPlan {
             depthwiseConv2dWeightGradient(type: type, n: n, c: cin, window, x.rawPointer, gy.rawPointer, dw.rawPointer)
             return dw
         }
+        if usesShiftedRows { return shiftedWeightGradient(x, gy) }
         let split = imageSplit()
         // Computed transposed, dwᵀ = cols · gyᵀ ([k, coutG] per group): the large
         // column matrix is then the GEMM's A, packed from contiguous rows, and

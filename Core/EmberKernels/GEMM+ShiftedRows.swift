@@ -94,6 +94,21 @@ package struct ShiftedRowsLayout {
         (padded + channels * plane).update(repeating: 0, count: SGEMMBlocking.nr)
     }
 
+    /// Writes `channels` output-gradient planes (each outH × outW) transposed
+    /// into the padded column space, `[columns × channels]`: row j = oh·Wp + ow,
+    /// zero where ow ≥ outW, so that the wasted columns add nothing to a weight gradient.
+    package func transposeGradient(_ gy: UnsafePointer<Float>, channels: Int, into dst: UnsafeMutablePointer<Float>) {
+        let w = window, wp = paddedW
+        for oh in 0..<w.outH {
+            let row = dst + oh * wp * channels
+            for o in 0..<channels {
+                let src = gy + (o * w.outH + oh) * w.outW
+                for ow in 0..<w.outW { row[ow * channels + o] = src[ow] }
+            }
+            if oh < w.outH - 1 { (row + w.outW * channels).update(repeating: 0, count: (wp - w.outW) * channels) }
+        }
+    }
+
     /// Copies the valid `outW` columns of each output row of `rows` (`rowCount` rows of `columns`) into `y`.
     package func compact(_ rows: UnsafePointer<Float>, rowCount: Int, into y: UnsafeMutablePointer<Float>) {
         let w = window, n = columns
@@ -130,4 +145,31 @@ package func shiftedRowsGEMM(m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int
                         beta: 0, c + c0, ldc: ldc, shifted: part)
         }
     }
+}
+
+/// The weight gradient of a convolution on padded planes, transposed and by
+/// tap: `dwT[tap][c][o] += Σ_j xpad[c·plane + tap offset + j] · gyT[j][o]`
+/// over the padded columns j, for `channels` input and `filters` output
+/// channels. Ordered by tap, the rows of the column matrix are the channels
+/// one plane apart, which the kernel reads in place (RowsA); ordered (c, ki,
+/// kj) as the weight is, they would need an unfolded column matrix. Splits
+/// each tap's rows across the threads when `threaded`.
+package func shiftedRowsWeightGradient(layout: ShiftedRowsLayout, channels: Int, filters: Int,
+                                       padded: UnsafePointer<Float>, gradient gyT: UnsafePointer<Float>,
+                                       into dwT: UnsafeMutablePointer<Float>, threaded: Bool) {
+    let w = layout.window, taps = w.kh * w.kw
+    let blocks = threaded ? Parallel.threadCount : 1
+    let mr = SGEMMBlocking.mr
+    let rowsPerBlock = ((channels + blocks - 1) / blocks + mr - 1) / mr * mr
+    let body = { (range: Range<Int>) in
+        for task in range {
+            let tap = task / blocks, r0 = (task % blocks) * rowsPerBlock
+            let rows = min(rowsPerBlock, channels - r0)
+            if rows <= 0 { continue }
+            let a = padded + r0 * layout.plane + (tap / w.kw) * layout.paddedW + tap % w.kw
+            sgemmAVX512(m: rows, n: filters, k: layout.columns, alpha: 1, a, transA: false, lda: layout.plane,
+                        gyT, transB: false, ldb: filters, beta: 1, dwT + (tap * channels + r0) * filters, ldc: filters)
+        }
+    }
+    if blocks > 1 { Parallel.forRange(taps * blocks, grain: 1, body) } else { body(0..<taps) }
 }

@@ -1,6 +1,6 @@
 // Stride-1 float32 convolutions that read their columns from padded planes
-// (GEMM+ShiftedRows.swift), forward and input gradient (and so
-// conv_transpose2d), against the same convolution in float64, which takes the
+// (GEMM+ShiftedRows.swift), forward, input gradient (and so
+// conv_transpose2d) and weight gradient, against the same convolution in float64, which takes the
 // unfolding path: kernels 3×3, 5×5 and 1×3, padding 0 to 2, groups,
 // batches of one (columns split across threads) and several (images split),
 // and planes whose last panel is partial. Each case first checks that it
@@ -43,19 +43,24 @@ private let shiftedCases: [ShiftedCase] = [
         #expect(ShiftedRowsLayout.applies(type: .float32, window: transposed, filters: c.weight[1], k: c.weight[0] / c.groups * kh * kw)
                 == ShiftedRowsLayout.isAvailable)
         let x = Tensor.randn(c.input, generator: Generator(seed: 21)).requiresGrad_()
-        let w = Tensor.randn(c.weight, generator: Generator(seed: 22))
+        let w = Tensor.randn(c.weight, generator: Generator(seed: 22)).requiresGrad_()
         let probe = Tensor.randn([c.input[0], c.weight[0], oh, ow], generator: Generator(seed: 23))
         let y = x.conv2d(w, padding: c.padding, groups: c.groups)
         y.mul(probe).sum().backward()
-        let x64 = x.detach().to(.float64), w64 = w.to(.float64), probe64 = probe.to(.float64)
+        let x64 = x.detach().to(.float64), w64 = w.detach().to(.float64), probe64 = probe.to(.float64)
         #expect(y.shape == [c.input[0], c.weight[0], oh, ow])
         Self.expectClose(y, x64.conv2d(w64, padding: c.padding, groups: c.groups),
                          bound: x64.abs().conv2d(w64.abs(), padding: c.padding, groups: c.groups), "\(c.name) forward")
         Self.expectClose(x.grad!, probe64.convTranspose2d(w64, padding: c.padding, groups: c.groups),
                          bound: probe64.abs().convTranspose2d(w64.abs(), padding: c.padding, groups: c.groups),
                          "\(c.name) input gradient")
+        // The weight gradient, and its bound Σ|probe||x| as the gradient of the same sum over |x|.
+        let (dw64, bound64) = (w64.clone().requiresGrad_(), w64.clone().requiresGrad_())
+        x64.conv2d(dw64, padding: c.padding, groups: c.groups).mul(probe64).sum().backward()
+        x64.abs().conv2d(bound64, padding: c.padding, groups: c.groups).mul(probe64.abs()).sum().backward()
+        Self.expectClose(w.grad!, dw64.grad!, bound: bound64.grad!, "\(c.name) weight gradient")
         // conv_transpose2d's own forward pass is the same input gradient.
-        Self.expectClose(probe.convTranspose2d(w, padding: c.padding, groups: c.groups),
+        Self.expectClose(probe.convTranspose2d(w.detach(), padding: c.padding, groups: c.groups),
                          probe64.convTranspose2d(w64, padding: c.padding, groups: c.groups),
                          bound: probe64.abs().convTranspose2d(w64.abs(), padding: c.padding, groups: c.groups),
                          "\(c.name) conv_transpose2d")
