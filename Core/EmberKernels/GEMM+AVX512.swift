@@ -157,12 +157,17 @@ private func microTile<A: MicroKernelA, B: MicroKernelB>(
 ) {
     let (MR, NR) = (SGEMMBlocking.mr, SGEMMBlocking.nr)
     if columns > 16 {
-        if rows == MR && columns == NR {
-            sgemmKernel12x32(kc, a, pb, tile, ldc, beta: beta)
-        } else {
-            sgemmKernel12x32(kc, a, pb, scratch, NR, beta: 0)
-            mergeTile(scratch, NR, into: tile, ldc, rows: rows, columns: columns, beta: beta)
+        // Full tiles go straight to c; a last panel of at most 8 or 4 rows takes a shorter kernel.
+        let height = rows > 8 ? MR : rows > 4 ? 8 : 4
+        let direct = rows == height && columns == NR
+        let (target, ld) = direct ? (tile, ldc) : (scratch, NR)
+        let tileBeta = direct ? beta : 0
+        switch height {
+        case MR: sgemmKernel12x32(kc, a, pb, target, ld, beta: tileBeta)
+        case 8: sgemmKernel8x32(kc, a, pb, target, ld, beta: tileBeta)
+        default: sgemmKernel4x32(kc, a, pb, target, ld, beta: tileBeta)
         }
+        if !direct { mergeTile(scratch, NR, into: tile, ldc, rows: rows, columns: columns, beta: beta) }
     } else {
         // A tail of at most 16 columns, packed 16 wide (see packB).
         if rows == MR && columns == 16 {
