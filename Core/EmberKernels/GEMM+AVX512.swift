@@ -90,6 +90,10 @@ package func sgemmAVX512(
     defer { freeSGEMMBuffers.withLock { $0.append(buffers) } }
     let (MR, NR, KC, MC, NC) = (SGEMMBlocking.mr, SGEMMBlocking.nr, SGEMMBlocking.kc, SGEMMBlocking.mc, SGEMMBlocking.nc)
     let directA = !transA && alpha == 1
+    // A row-major B exactly one panel wide (32 columns, or at most 16 stored
+    // 16 apart) already has the packed layout: the weight gradients of
+    // 32-filter convolutions read it in place instead of repacking it per tap.
+    let bInPlace = !transB && columns == nil && shifted == nil && (n == NR && ldb == NR || n <= 16 && ldb == 16)
     // A scratch tile for partial tiles at the right and bottom edges.
     withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: MR * NR / 16) { scratchVectors in
         let scratch = UnsafeMutableRawPointer(scratchVectors.baseAddress!).assumingMemoryBound(to: Float.self)
@@ -102,8 +106,8 @@ package func sgemmAVX512(
             let nc = min(NC, n - jc)
             for pc in stride(from: 0, to: k, by: kcStep) {
                 let kc = min(kcStep, k - pc)
-                if shifted != nil {
-                    // Nothing to pack: each step's row is a slice of the padded image.
+                if shifted != nil || bInPlace {
+                    // Nothing to pack: each step's row is a slice of the padded image, or B is one packed panel.
                 } else if let columns {
                     columns.pack(row: pc, column: jc, kc: kc, nc: nc, into: buffers.b)
                 } else {
@@ -137,6 +141,8 @@ package func sgemmAVX512(
                             }
                             if let shifted {
                                 run(ShiftedRowsB(x: shifted.x + shifted.column0 + jc + jr, offsets: shifted.offsets + pc))
+                            } else if bInPlace {
+                                run(PackedPanelB(p: UnsafeRawPointer(b + pc * ldb), step: ldb * 4))
                             } else {
                                 run(PackedPanelB(p: UnsafeRawPointer(buffers.b + jr * kc), step: nr > 16 ? 128 : 64))
                             }
