@@ -33,7 +33,8 @@ extension ConvolutionPlan {
                                         offsets: offsets.baseAddress!, rows, ldc: layout.columns,
                                         threaded: split.threadedParts)
                         let target = y.rawPointer + ((b * cout + g * coutG) * outPlane) * item
-                        layout.compact(rows, rowCount: coutG, into: target.assumingMemoryBound(to: Float.self))
+                        layout.compact(rows, rowCount: coutG, into: target.assumingMemoryBound(to: Float.self),
+                                       threaded: split.threadedParts)
                     }
                 }
             }

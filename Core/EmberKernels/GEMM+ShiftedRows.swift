@@ -109,13 +109,21 @@ package struct ShiftedRowsLayout {
         }
     }
 
-    /// Copies the valid `outW` columns of each output row of `rows` (`rowCount` rows of `columns`) into `y`.
-    package func compact(_ rows: UnsafePointer<Float>, rowCount: Int, into y: UnsafeMutablePointer<Float>) {
+    /// Copies the valid `outW` columns of each output row of `rows` (`rowCount`
+    /// rows of `columns`) into `y`, split over the threads when `threaded`.
+    package func compact(_ rows: UnsafePointer<Float>, rowCount: Int, into y: UnsafeMutablePointer<Float>, threaded: Bool) {
         let w = window, n = columns
-        for r in 0..<rowCount {
-            for oh in 0..<w.outH {
-                (y + (r * w.outH + oh) * w.outW).update(from: rows + r * n + oh * paddedW, count: w.outW)
+        let body = { (range: Range<Int>) in
+            for r in range {
+                for oh in 0..<w.outH {
+                    (y + (r * w.outH + oh) * w.outW).update(from: rows + r * n + oh * paddedW, count: w.outW)
+                }
             }
+        }
+        if threaded {
+            Parallel.forRange(rowCount, grain: Swift.max(1, 16384 / Swift.max(n, 1)), body)
+        } else {
+            body(0..<rowCount)
         }
     }
 }
