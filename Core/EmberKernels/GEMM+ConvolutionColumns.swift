@@ -154,9 +154,24 @@ package func convolutionGEMM(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, 
                              threaded: Bool = true) {
     let threads = threaded ? Parallel.threadCount : 1
     let nr = SGEMMBlocking.nr
-    if threads < 2 || m * n * k < 1 << 18 || n < 2 * nr {
+    if threads < 2 || m * n * k < 1 << 18 || (n < 2 * nr && m < 8 * threads) {
         sgemmAVX512(m: m, n: n, k: k, alpha: 1, a, transA: false, lda: lda, a, transB: false, ldb: 0,
                     beta: 0, c, ldc: ldc, columns: columns)
+        return
+    }
+    if n < 2 * nr {
+        // Too few columns to share (DenseNet's 7×7 planes at batch 1: 49): each
+        // part takes a run of rows, a multiple of 4 for the row-tail kernels,
+        // and packs the few columns itself.
+        let per = ((m + threads - 1) / threads + 3) / 4 * 4
+        Parallel.forRange(threads, grain: 1) { range in
+            for t in range {
+                let r0 = t * per, rows = min(per, m - r0)
+                if rows <= 0 { continue }
+                sgemmAVX512(m: rows, n: n, k: k, alpha: 1, a + r0 * lda, transA: false, lda: lda, a, transB: false,
+                            ldb: 0, beta: 0, c + r0 * ldc, ldc: ldc, columns: columns)
+            }
+        }
         return
     }
     // Equal halves of the columns (`convolutionGEMMApplies` sent many-row

@@ -43,10 +43,10 @@ package func gemm(
     }
     var splitRows = m >= n || m >= 4 * threads
     #if EMBER_AVX512
-    // Ember's AVX-512 kernel computes 12-row tiles and each part packs all of
-    // op(b): a few rows per thread would waste both (32 rows in two parts run as
-    // 2 × (12 + 12-padded 4)), so it splits columns unless each thread gets 48+ rows.
-    if type == .float32 && !sgemmUsesOpenBLAS && m < n && m < 48 * threads { splitRows = false }
+    // Ember's AVX-512 kernel reads A in place but packs all of op(b) in each
+    // part: splitting rows makes every thread pack the whole of B, so it
+    // splits columns whenever each thread gets at least four 32-column panels.
+    if type == .float32 && !sgemmUsesOpenBLAS { splitRows = n < 128 * threads }
     #endif
     if splitRows {
         let per = (m + threads - 1) / threads

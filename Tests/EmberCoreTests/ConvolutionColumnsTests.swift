@@ -71,4 +71,30 @@ private let columnsCases: [ColumnsCase] = [
             #expect(!actual.contains { $0.isNaN } && worst <= 1e-5, "\(t.name) from column \(c0): max difference \(worst)")
         }
     }
+
+    /// The threaded product splits its columns, or its rows when there are too
+    /// few columns to share (49: a 7×7 plane at batch 1); every element's sum
+    /// runs in the same order as in one unsplit call, so the results are equal.
+    @Test(arguments: [(32, 7), (30, 7), (40, 12)])
+    func threadedSplitEqualsOneCall(_ shape: (Int, Int)) {
+        let (m, side) = shape, channels = 24, k = channels * 9
+        let window = Window2D(kernel: (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1),
+                              input: (side, side), output: (side, side))
+        let n = side * side
+        var state: UInt64 = 11
+        func noise() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+        }
+        let x = (0..<(channels * n)).map { _ in noise() }, a = (0..<(m * k)).map { _ in noise() }
+        var whole = [Float](repeating: .nan, count: m * n), split = [Float](repeating: .nan, count: m * n)
+        x.withUnsafeBufferPointer { xp in
+            a.withUnsafeBufferPointer { ap in
+                let columns = ConvolutionColumns(x: xp.baseAddress!, channels: channels, window: window, imageStride: 0)
+                convolutionGEMM(m: m, n: n, k: k, ap.baseAddress!, lda: k, columns, &whole, ldc: n, threaded: false)
+                convolutionGEMM(m: m, n: n, k: k, ap.baseAddress!, lda: k, columns, &split, ldc: n, threaded: true)
+            }
+        }
+        #expect(!whole.contains { $0.isNaN } && whole == split, "\(m) rows, \(n) columns")
+    }
 }
