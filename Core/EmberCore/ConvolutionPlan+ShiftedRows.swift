@@ -1,9 +1,9 @@
 // Stride-1 convolutions on zero-padded planes (EmberKernels' ShiftedRows):
-// the forward pass, the weight gradient one tap at a time, and the input
-// gradient as the forward pass of the
-// transposed convolution (gy padded by k − 1 − p, correlated with the flipped
-// weights, input and output channels swapped), which replaces a GEMM into a
-// 9x-sized column matrix and the col2im that folded it back.
+// the forward pass; the weight gradient one tap at a time; and the input
+// gradient as the forward pass of the transposed convolution (gy padded by
+// k − 1 − p, correlated with the rotated weights, input and output channels
+// swapped), which replaces a GEMM into a 9x-sized column matrix and the
+// col2im that folded it back.
 
 import EmberKernels
 

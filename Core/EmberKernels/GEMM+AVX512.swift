@@ -280,13 +280,15 @@ private func packB(
 // The micro-kernels. Every accumulator is spelled out as its own local so that
 // LLVM keeps them all in zmm registers (an array of them would live in memory);
 // per step of p: load the B vector(s), broadcast each of the 12 A values, and
-// fused-multiply-add. Checked with `objdump -d`: the loop is vbroadcastss,
-// vmovups and vfmadd231ps on zmm registers, unrolled twice, with no spills.
+// fused-multiply-add. Checked with `objdump -d`: on packed panels the loop is
+// vbroadcastss, vmovups and vfmadd231ps on zmm registers, unrolled twice, with
+// no spills (reading A's rows in place, see RowsA).
 // A 14×32 tile (28 accumulators) measured about even overall: faster on large
 // squares, slower on the 32- and 128-row convolution GEMMs, so 12 rows it is.
 
 /// The 12×32 micro-kernel: `out[0..<12][0..<32] = acc + beta·out`, where
-/// acc = Σ_p a[p][r]·b[p][j] over the packed panels (`a`: kc×12, `b`: kc×32).
+/// acc = Σ_p a[p][r]·b[p][j] over kc steps of its operand sources (packed
+/// panels, or A's rows and B's padded planes in place; GEMM+MicroKernelOperands).
 /// The 24 accumulators, the 2 B vectors and one broadcast fit in the 32 zmm registers.
 @inline(never)
 func sgemmKernel12x32<A: MicroKernelA, B: MicroKernelB>(
@@ -373,7 +375,7 @@ func sgemmKernel12x32<A: MicroKernelA, B: MicroKernelB>(
 }
 
 /// The 12×16 micro-kernel: `out[0..<12][0..<16] = acc + beta·out`, where
-/// acc = Σ_p a[p][r]·b[p][j] over the packed panels (`a`: kc×12, `b`: kc×16).
+/// acc = Σ_p a[p][r]·b[p][j] over kc steps of its operand sources, 16 columns wide.
 /// Twelve accumulators: enough independent FMA chains to cover the FMA latency.
 @inline(never)
 func sgemmKernel12x16<A: MicroKernelA, B: MicroKernelB>(
