@@ -90,10 +90,14 @@ package func sgemmAVX512(
     defer { freeSGEMMBuffers.withLock { $0.append(buffers) } }
     let (MR, NR, KC, MC, NC) = (SGEMMBlocking.mr, SGEMMBlocking.nr, SGEMMBlocking.kc, SGEMMBlocking.mc, SGEMMBlocking.nc)
     let directA = !transA && alpha == 1
-    // A row-major B exactly one panel wide (32 columns, or at most 16 stored
-    // 16 apart) already has the packed layout: the weight gradients of
-    // 32-filter convolutions read it in place instead of repacking it per tap.
-    let bInPlace = !transB && columns == nil && shifted == nil && (n == NR && ldb == NR || n <= 16 && ldb == 16)
+    // A narrow row-major B (rows at most 128 floats apart, whole 32-column
+    // panels, or at most 16 columns stored 16 apart) is read in place: each
+    // panel step is two vectors of one short row, as packing would lay them
+    // out, and the per-tap weight gradients of convolutions with 32-128
+    // filters no longer repack it nine times. Wide rows are still packed (a
+    // panel would touch a new page every step).
+    let bInPlace = !transB && columns == nil && shifted == nil && ldb <= 128
+        && (n % NR == 0 || n <= 16 && ldb == 16)
     // A scratch tile for partial tiles at the right and bottom edges.
     withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: MR * NR / 16) { scratchVectors in
         let scratch = UnsafeMutableRawPointer(scratchVectors.baseAddress!).assumingMemoryBound(to: Float.self)
@@ -142,7 +146,7 @@ package func sgemmAVX512(
                             if let shifted {
                                 run(ShiftedRowsB(x: shifted.x + shifted.column0 + jc + jr, offsets: shifted.offsets + pc))
                             } else if bInPlace {
-                                run(PackedPanelB(p: UnsafeRawPointer(b + pc * ldb), step: ldb * 4))
+                                run(PackedPanelB(p: UnsafeRawPointer(b + pc * ldb + jc + jr), step: ldb * 4))
                             } else {
                                 run(PackedPanelB(p: UnsafeRawPointer(buffers.b + jr * kc), step: nr > 16 ? 128 : 64))
                             }
