@@ -99,11 +99,19 @@ package struct ShiftedRowsLayout {
     /// zero where ow ≥ outW, so that the wasted columns add nothing to a weight gradient.
     package func transposeGradient(_ gy: UnsafePointer<Float>, channels: Int, into dst: UnsafeMutablePointer<Float>) {
         let w = window, wp = paddedW
+        let blockChannels = channels / 8 * 8, blockColumns = w.outW / 8 * 8
         for oh in 0..<w.outH {
             let row = dst + oh * wp * channels
+            // 8 × 8 blocks through registers, the rest one value at a time.
+            for o0 in stride(from: 0, to: blockChannels, by: 8) {
+                let src = gy + (o0 * w.outH + oh) * w.outW
+                for ow0 in stride(from: 0, to: blockColumns, by: 8) {
+                    transpose8x8(src + ow0, w.outH * w.outW, row + ow0 * channels + o0, channels)
+                }
+            }
             for o in 0..<channels {
                 let src = gy + (o * w.outH + oh) * w.outW
-                for ow in 0..<w.outW { row[ow * channels + o] = src[ow] }
+                for ow in (o < blockChannels ? blockColumns : 0)..<w.outW { row[ow * channels + o] = src[ow] }
             }
             if oh < w.outH - 1 { (row + w.outW * channels).update(repeating: 0, count: (wp - w.outW) * channels) }
         }
@@ -180,4 +188,25 @@ package func shiftedRowsWeightGradient(layout: ShiftedRowsLayout, channels: Int,
         }
     }
     if blocks > 1 { Parallel.forRange(taps * blocks, grain: 1, body) } else { body(0..<taps) }
+}
+
+/// Writes the transpose of the 8 × 8 block at `src` (rows `ls` apart) to `dst`
+/// (rows `ld` apart). Three rounds of splitting row pairs into their even and
+/// odd elements transpose it (each round rotates the element index bits by
+/// one); each split is one two-source permute.
+@inline(__always)
+private func transpose8x8(_ src: UnsafePointer<Float>, _ ls: Int, _ dst: UnsafeMutablePointer<Float>, _ ld: Int) {
+    @inline(__always) func load(_ i: Int) -> SIMD8<Float> { UnsafeRawPointer(src + i * ls).loadUnaligned(as: SIMD8<Float>.self) }
+    var (v0, v1, v2, v3, v4, v5, v6, v7) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7))
+    for _ in 0..<3 {
+        let p0 = SIMD16(lowHalf: v0, highHalf: v1), p1 = SIMD16(lowHalf: v2, highHalf: v3)
+        let p2 = SIMD16(lowHalf: v4, highHalf: v5), p3 = SIMD16(lowHalf: v6, highHalf: v7)
+        (v0, v1, v2, v3) = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf)
+        (v4, v5, v6, v7) = (p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
+    }
+    @inline(__always) func store(_ i: Int, _ v: SIMD8<Float>) {
+        UnsafeMutableRawPointer(dst + i * ld).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+    store(0, v0); store(1, v1); store(2, v2); store(3, v3)
+    store(4, v4); store(5, v5); store(6, v6); store(7, v7)
 }

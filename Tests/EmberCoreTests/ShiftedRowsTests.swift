@@ -75,6 +75,26 @@ private let shiftedCases: [ShiftedCase] = [
         #expect(worst <= 0, "\(what): exceeds the bound by \(worst)")
     }
 
+    /// The output gradient in the padded column space, transposed: 8 × 8 register blocks and the remainders.
+    @Test(arguments: [(16, 5, 16), (13, 4, 19), (8, 3, 7)])
+    func gradientTransposeIsExact(_ shape: (Int, Int, Int)) {
+        let (channels, outH, outW) = shape
+        let window = Window2D(kernel: (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1),
+                              input: (outH, outW), output: (outH, outW))
+        let layout = ShiftedRowsLayout(window: window)
+        let gy = (0..<(channels * outH * outW)).map { Float($0) + 0.5 }
+        var out = [Float](repeating: .nan, count: layout.columns * channels)
+        gy.withUnsafeBufferPointer { g in
+            out.withUnsafeMutableBufferPointer { layout.transposeGradient(g.baseAddress!, channels: channels, into: $0.baseAddress!) }
+        }
+        for j in 0..<layout.columns {
+            let (oh, ow) = (j / layout.paddedW, j % layout.paddedW)
+            for o in 0..<channels {
+                #expect(out[j * channels + o] == (ow < outW ? gy[(o * outH + oh) * outW + ow] : 0), "column \(j), channel \(o)")
+            }
+        }
+    }
+
     @Test func paddingWritesZeroBordersAndSlack() {
         let window = Window2D(kernel: (3, 5), stride: (1, 1), padding: (1, 2), dilation: (1, 1), input: (4, 6), output: (4, 6))
         let layout = ShiftedRowsLayout(window: window)
