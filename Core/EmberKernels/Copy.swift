@@ -102,3 +102,23 @@ package func transpose2D(_ itemSize: Int, rows: Int, cols: Int, src: UnsafeRawPo
     default: run(UInt8.self)
     }
 }
+
+/// Eight rows of eight floats (one 8 × 8 block in registers).
+@usableFromInline package typealias Rows8x8 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
+                             SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+
+/// The transpose of an 8 × 8 block held in registers. Three rounds of
+/// splitting row pairs into their even and odd elements transpose it (each
+/// round rotates the bits of the element index by one); each split is one
+/// two-source permute, so a block costs 24 shuffles instead of 64 scalar moves.
+@inlinable @inline(__always)
+package func transposed8x8(_ rows: Rows8x8) -> Rows8x8 {
+    var (v0, v1, v2, v3, v4, v5, v6, v7) = rows
+    for _ in 0..<3 {
+        let p0 = SIMD16(lowHalf: v0, highHalf: v1), p1 = SIMD16(lowHalf: v2, highHalf: v3)
+        let p2 = SIMD16(lowHalf: v4, highHalf: v5), p3 = SIMD16(lowHalf: v6, highHalf: v7)
+        (v0, v1, v2, v3) = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf)
+        (v4, v5, v6, v7) = (p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
+    }
+    return (v0, v1, v2, v3, v4, v5, v6, v7)
+}

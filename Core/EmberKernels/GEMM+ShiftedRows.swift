@@ -190,23 +190,14 @@ package func shiftedRowsWeightGradient(layout: ShiftedRowsLayout, channels: Int,
     if blocks > 1 { Parallel.forRange(taps * blocks, grain: 1, body) } else { body(0..<taps) }
 }
 
-/// Writes the transpose of the 8 × 8 block at `src` (rows `ls` apart) to `dst`
-/// (rows `ld` apart). Three rounds of splitting row pairs into their even and
-/// odd elements transpose it (each round rotates the element index bits by
-/// one); each split is one two-source permute.
+/// Writes the transpose of the 8 × 8 block at `src` (rows `ls` apart) to `dst` (rows `ld` apart).
 @inline(__always)
 private func transpose8x8(_ src: UnsafePointer<Float>, _ ls: Int, _ dst: UnsafeMutablePointer<Float>, _ ld: Int) {
     @inline(__always) func load(_ i: Int) -> SIMD8<Float> { UnsafeRawPointer(src + i * ls).loadUnaligned(as: SIMD8<Float>.self) }
-    var (v0, v1, v2, v3, v4, v5, v6, v7) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7))
-    for _ in 0..<3 {
-        let p0 = SIMD16(lowHalf: v0, highHalf: v1), p1 = SIMD16(lowHalf: v2, highHalf: v3)
-        let p2 = SIMD16(lowHalf: v4, highHalf: v5), p3 = SIMD16(lowHalf: v6, highHalf: v7)
-        (v0, v1, v2, v3) = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf)
-        (v4, v5, v6, v7) = (p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
-    }
+    let t = transposed8x8((load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7)))
     @inline(__always) func store(_ i: Int, _ v: SIMD8<Float>) {
         UnsafeMutableRawPointer(dst + i * ld).storeBytes(of: v, as: SIMD8<Float>.self)
     }
-    store(0, v0); store(1, v1); store(2, v2); store(3, v3)
-    store(4, v4); store(5, v5); store(6, v6); store(7, v7)
+    store(0, t.0); store(1, t.1); store(2, t.2); store(3, t.3)
+    store(4, t.4); store(5, t.5); store(6, t.6); store(7, t.7)
 }

@@ -96,6 +96,15 @@ extension PixelBuffer {
             switch layout {
             case .hwc:
                 for i in 0..<src.count { out[i] = Element(truncatingIfNeeded: src[i]) }
+            case .chw where channels == 3:
+                // One pass for RGB: three planes written side by side, a
+                // stride-3 read the compiler turns into vector shuffles.
+                let (r, g, b) = (out, out + plane, out + 2 * plane)
+                for i in 0..<plane {
+                    r[i] = Element(truncatingIfNeeded: src[3 * i])
+                    g[i] = Element(truncatingIfNeeded: src[3 * i + 1])
+                    b[i] = Element(truncatingIfNeeded: src[3 * i + 2])
+                }
             case .chw:
                 for c in 0..<channels {
                     let dst = out + c * plane

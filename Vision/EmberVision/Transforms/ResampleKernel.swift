@@ -143,9 +143,21 @@ struct ResampleTaps {
 }
 
 /// Pixel types the resampler reads.
-protocol ResampleSource { var floatValue: Float { get } }
-extension UInt8: ResampleSource { var floatValue: Float { Float(self) } }
-extension Float: ResampleSource { var floatValue: Float { self } }
+protocol ResampleSource {
+    var floatValue: Float { get }
+    /// Eight consecutive values from `p`, as floats.
+    static func floats8(_ p: UnsafePointer<Self>) -> SIMD8<Float>
+}
+extension UInt8: ResampleSource {
+    var floatValue: Float { Float(self) }
+    static func floats8(_ p: UnsafePointer<UInt8>) -> SIMD8<Float> {
+        SIMD8<Float>(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt8>.self))
+    }
+}
+extension Float: ResampleSource {
+    var floatValue: Float { self }
+    static func floats8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+}
 
 /// Where the planes of a (possibly strided) image lie: one offset per plane,
 /// and element steps between rows and between columns. A CHW view of HWC
@@ -228,17 +240,32 @@ enum Resampler {
     /// output pixel is the weighted sum of its taps, in tap order. The rows
     /// are transposed (and converted to Float) into a pixel-major block, so
     /// one tap is one SIMD8 load serving all of them; each lane still adds its
-    /// products in order, so the rounding is that of one row at a time.
+    /// products in order, so the rounding is that of one row at a time. Both
+    /// transposes go 8 × 8 blocks at a time through registers (transposed8x8).
     private static func horizontal<S: ResampleSource>(
         _ plane: UnsafePointer<S>, layout: PlaneLayout, rows: Range<Int>, inW: Int, taps: ResampleTaps,
         block: UnsafeMutablePointer<SIMD8<Float>>, into dst: UnsafeMutablePointer<Float>
     ) {
         let k = taps.width, outW = taps.outSize
         let lanes = UnsafeMutableRawPointer(block).assumingMemoryBound(to: Float.self)
+        // Eight contiguous rows go through registers 8 × 8 at a time; the
+        // rest (and strided rows) one value at a time.
+        let whole = rows.count == 8 && layout.colStride == 1 ? inW / 8 * 8 : 0
+        if whole > 0 {
+            let first = plane + rows.lowerBound * layout.rowStride, rs = layout.rowStride
+            for x0 in stride(from: 0, to: whole, by: 8) {
+                let p = first + x0
+                let t = transposed8x8((S.floats8(p), S.floats8(p + rs), S.floats8(p + 2 * rs), S.floats8(p + 3 * rs),
+                                       S.floats8(p + 4 * rs), S.floats8(p + 5 * rs), S.floats8(p + 6 * rs),
+                                       S.floats8(p + 7 * rs)))
+                (block[x0], block[x0 + 1], block[x0 + 2], block[x0 + 3]) = (t.0, t.1, t.2, t.3)
+                (block[x0 + 4], block[x0 + 5], block[x0 + 6], block[x0 + 7]) = (t.4, t.5, t.6, t.7)
+            }
+        }
         for (j, y) in rows.enumerated() {
             let row = plane + y * layout.rowStride
             if layout.colStride == 1 {
-                for x in 0..<inW { lanes[x * 8 + j] = row[x].floatValue }
+                for x in whole..<inW { lanes[x * 8 + j] = row[x].floatValue }
             } else {
                 for x in 0..<inW { lanes[x * 8 + j] = row[x * layout.colStride].floatValue }
             }
@@ -246,12 +273,27 @@ enum Resampler {
         taps.index.withUnsafeBufferPointer { index in
             taps.weight.withUnsafeBufferPointer { weight in
                 let out = dst + rows.lowerBound * outW
-                for x in 0..<outW {
+                @inline(__always) func pixel(_ x: Int) -> SIMD8<Float> {
                     let t = x * k
                     var acc = block[index[t]] * weight[t]
                     for j in 1..<Swift.max(k, 1) {
                         acc = acc.addingProduct(block[index[t + j]], SIMD8(repeating: weight[t + j]))
                     }
+                    return acc
+                }
+                // Eight output pixels of eight rows transposed back to rows in registers.
+                let wholeOut = rows.count == 8 ? outW / 8 * 8 : 0
+                for x0 in stride(from: 0, to: wholeOut, by: 8) {
+                    let t = transposed8x8((pixel(x0), pixel(x0 + 1), pixel(x0 + 2), pixel(x0 + 3),
+                                           pixel(x0 + 4), pixel(x0 + 5), pixel(x0 + 6), pixel(x0 + 7)))
+                    @inline(__always) func store(_ j: Int, _ v: SIMD8<Float>) {
+                        UnsafeMutableRawPointer(out + j * outW + x0).storeBytes(of: v, as: SIMD8<Float>.self)
+                    }
+                    store(0, t.0); store(1, t.1); store(2, t.2); store(3, t.3)
+                    store(4, t.4); store(5, t.5); store(6, t.6); store(7, t.7)
+                }
+                for x in wholeOut..<outW {
+                    let acc = pixel(x)
                     for j in 0..<rows.count { out[j * outW + x] = acc[j] }
                 }
             }
