@@ -254,7 +254,23 @@ private func packB(
             // op(b)[p][j] = b[j][p]: each column of the panel is a row of b; read
             // them side by side, writing the panel in order.
             let src = b + (column + j0) * ld + row
-            for p in 0..<kc {
+            // Whole 8 × 8 blocks (8 columns of the panel, 8 steps) go through
+            // registers; the last steps and a partial panel one value at a time.
+            let blockSteps = columns == NR ? kc / 8 * 8 : 0
+            for p0 in stride(from: 0, to: blockSteps, by: 8) {
+                for j in stride(from: 0, to: NR, by: 8) {
+                    @inline(__always) func load(_ i: Int) -> SIMD8<Float> {
+                        UnsafeRawPointer(src + (j + i) * ld + p0).loadUnaligned(as: SIMD8<Float>.self)
+                    }
+                    let t = transposed8x8((load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7)))
+                    @inline(__always) func store(_ i: Int, _ v: SIMD8<Float>) {
+                        UnsafeMutableRawPointer(panel + (p0 + i) * NR + j).storeBytes(of: v, as: SIMD8<Float>.self)
+                    }
+                    store(0, t.0); store(1, t.1); store(2, t.2); store(3, t.3)
+                    store(4, t.4); store(5, t.5); store(6, t.6); store(7, t.7)
+                }
+            }
+            for p in blockSteps..<kc {
                 let out = panel + p * width
                 for j in 0..<columns { out[j] = src[j * ld + p] }
                 for j in columns..<width { out[j] = 0 }
