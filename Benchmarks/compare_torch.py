@@ -280,6 +280,13 @@ def run_training_cases(r, filt):
             F.max_pool2d(xm, 3, 2, 1)
     bench("maxpool 3x3s2 8x64x112x112 fwd", maxpool, None, r, filt)
 
+    xmg, gm = torch.randn(8, 64, 112, 112).requires_grad_(), torch.randn(8, 64, 56, 56)
+
+    def maxpool_step():
+        xmg.grad = None
+        F.max_pool2d(xmg, 3, 2, 1).backward(gm)
+    bench("maxpool 3x3s2 8x64x112x112 fwd+bwd", maxpool_step, None, r, filt)
+
     bn = nn.BatchNorm2d(64)
     xb, gb = torch.randn(8, 64, 112, 112).requires_grad_(), torch.randn(8, 64, 112, 112)
 

@@ -53,6 +53,13 @@ func runTrainingCases() {
             _ = GradMode.noGrad { x.maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)) }
         }
     }
+    if wanted("maxpool 3x3s2 8x64x112x112 fwd+bwd") {
+        let x = Tensor.randn([8, 64, 112, 112]).requiresGrad_(), g = Tensor.randn([8, 64, 56, 56])
+        bench("maxpool 3x3s2 8x64x112x112 fwd+bwd") {
+            x.zeroGrad()
+            x.maxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)).backward(g)
+        }
+    }
     if wanted("batchnorm2d+relu 8x64x112x112 fwd+bwd") {
         let bn = BatchNorm2d(64)
         let x = Tensor.randn([8, 64, 112, 112]).requiresGrad_(), g = Tensor.randn([8, 64, 112, 112])

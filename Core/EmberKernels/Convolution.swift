@@ -124,17 +124,29 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
         let hi = Swift.min(k, start >= size ? 0 : (size - start + d - 1) / d)
         return (lo, Swift.max(lo, hi))
     }
+    // Float32 rows take sixteen interior outputs at a time (MaxPool+Indexed.swift).
+    let vector = T.self == Float.self ? maxPoolVectorColumns(w) : 0..<0
     Parallel.forRange(planes, grain: Swift.max(1, 16384 / Swift.max(w.outH * w.outW, 1))) { range in
         for p in range {
             let plane = src + p * w.inH * w.inW
             for oh in 0..<w.outH {
                 let h0 = oh * w.sh - w.ph
                 let (kiLo, kiHi) = taps(h0, w.kh, w.dh, w.inH)
-                for ow in 0..<w.outW {
+                var ow = 0
+                while ow < w.outW {
+                    let o = (p * w.outH + oh) * w.outW + ow
+                    if kiLo < kiHi && ow >= vector.lowerBound && ow + 16 <= vector.upperBound {
+                        maxPoolSixteen(UnsafeRawPointer(plane).assumingMemoryBound(to: Float.self), w, oh: oh, ow0: ow,
+                                       kiLo: kiLo, kiHi: kiHi,
+                                       UnsafeMutableRawPointer(dst + o).assumingMemoryBound(to: Float.self), indices + o)
+                        ow += 16
+                        continue
+                    }
                     let w0 = ow * w.sw - w.pw
                     let (kjLo, kjHi) = taps(w0, w.kw, w.dw, w.inW)
                     // Bounds come from the tap ranges, so the scan has no
-                    // per-element checks; a NaN wins and ends its row.
+                    // per-element checks. The first maximum in scan order wins,
+                    // and any NaN replaces it, as in PyTorch's kernel.
                     var best = -T.infinity, bestIndex = -1
                     for ki in kiLo..<kiHi {
                         let row = (h0 + ki * w.dh) * w.inW
@@ -144,13 +156,12 @@ func maxPoolTyped<T: FloatTensorElement>(_: T.Type, planes: Int, _ w: Window2D, 
                             if v > best || v.isNaN || bestIndex < 0 {
                                 best = v
                                 bestIndex = i
-                                if v.isNaN { break }
                             }
                         }
                     }
-                    let o = (p * w.outH + oh) * w.outW + ow
                     dst[o] = best
                     indices[o] = Int64(bestIndex)
+                    ow += 1
                 }
             }
         }

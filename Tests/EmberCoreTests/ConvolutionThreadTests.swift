@@ -3,8 +3,9 @@
 // gradients, on the per-image path (large planes, pointwise) and the batched
 // path (small planes, groups), with batches that split evenly, unevenly, or
 // not at all. Also the
-// fused BN → ReLU against its two-op form, and inference max pooling (no
-// argmax) against the recorded form, NaN and -inf included.
+// fused BN → ReLU against its two-op form, inference max pooling (no
+// argmax) against the recorded form, and vectorized training max pooling
+// against the scalar scan, NaN and -inf included.
 
 import EmberCore
 import Testing
@@ -78,6 +79,37 @@ private func convolve(_ c: ConvCase, imageByImage: Bool) -> [[Float]] {
             for (f, p) in zip(fusedGrads, plainGrads) {
                 #expect(zip(f, p).allSatisfy { abs($0 - $1) <= 1e-5 * Swift.max(1, abs($1)) })
             }
+        }
+    }
+
+    /// Training max pooling: float32 rows go sixteen outputs at a time
+    /// (MaxPool+Indexed.swift), float64 through the scalar scan. On the same
+    /// values, with ReLU-style ties at zero, NaN and -inf, both must pick the
+    /// same positions: equal outputs and input gradients (to float32 rounding).
+    @Test func maxPoolIndicesMatchScalarScan() {
+        var values: [Float] = Tensor.randn([2, 3, 9, 45], generator: Generator(seed: 17)).relu().scalars()
+        values[50] = .nan; values[51] = .nan; values[300] = -.infinity; values[301] = .nan
+        for i in 900..<960 { values[i] = -.infinity }
+        let x = Tensor(values, shape: [2, 3, 9, 45])
+        let probe = Tensor.randn([2, 3, 45, 45], generator: Generator(seed: 18))
+        let windows = [((3, 3), (2, 2), (1, 1), (1, 1)), ((2, 2), (1, 1), (0, 0), (1, 1)),
+                       ((3, 3), (1, 1), (1, 1), (1, 2)), ((3, 5), (2, 2), (1, 2), (1, 1))]
+        for (kernel, stride, padding, dilation) in windows {
+            var results: [([Double], [Double])] = []
+            for input in [x, x.to(.float64)] {
+                let leaf = input.clone().requiresGrad_()
+                let y = leaf.maxPool2d(kernelSize: kernel, stride: stride, padding: padding, dilation: dilation)
+                let p = probe.narrow(dim: 2, start: 0, length: y.shape[2]).narrow(dim: 3, start: 0, length: y.shape[3])
+                y.mul(p.to(y.dtype)).sum().backward()
+                results.append((y.detach().to(.float64).scalars(), leaf.grad!.to(.float64).scalars()))
+            }
+            let (a, b) = (results[0], results[1])
+            #expect(a.0.count == b.0.count && zip(a.0, b.0).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                    "values, window \(kernel) \(stride)")
+            // Overlapping windows that pick the same input add their probes, in
+            // float32 on one side: 1e-5 covers that rounding, not a misrouted value.
+            #expect(a.1.count == b.1.count && zip(a.1, b.1).allSatisfy { Swift.abs($0 - $1) <= 1e-5 * Swift.max(1, Swift.abs($1)) },
+                    "gradients, window \(kernel) \(stride)")
         }
     }
 
