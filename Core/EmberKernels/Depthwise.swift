@@ -11,10 +11,12 @@ func depthwiseForwardWide<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w:
                                                  _ weight: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
     let (inPlane, outPlane, taps) = (w.inH * w.inW, w.outH * w.outW, w.kh * w.kw)
     let (wp, hp) = (w.inW + 2 * w.pw, w.inH + 2 * w.ph)
-    let wideCount = w.outH * wp, paddedCount = hp * wp + (w.kw - 1) * w.dw
+    // 16 floats of slack after both buffers: the float32 path reads and writes whole vectors.
+    let wideCount = w.outH * wp, paddedCount = hp * wp + (w.kw - 1) * w.dw + 16
+    let offsets = (0..<taps).map { ($0 / w.kw) * w.dh * wp + ($0 % w.kw) * w.dw }
     Parallel.forRange(n * c, grain: Swift.max(1, 8192 / Swift.max(outPlane * taps, 1))) { planes in
         let padded = UnsafeMutablePointer<T>.allocate(capacity: paddedCount)
-        let wide = UnsafeMutablePointer<T>.allocate(capacity: wideCount)
+        let wide = UnsafeMutablePointer<T>.allocate(capacity: wideCount + 16)
         defer { padded.deallocate(); wide.deallocate() }
         // The border stays zero; every plane overwrites only the interior.
         padded.initialize(repeating: 0, count: paddedCount)
@@ -23,10 +25,22 @@ func depthwiseForwardWide<T: FloatTensorElement>(_: T.Type, n: Int, c: Int, _ w:
             for ih in 0..<w.inH {
                 (padded + (ih + w.ph) * wp + w.pw).update(from: src + ih * w.inW, count: w.inW)
             }
-            for i in 0..<wideCount { wide[i] = 0 }
-            for ki in 0..<w.kh {
-                for kj in 0..<w.kw {
-                    let tap = filter[ki * w.kw + kj], shifted = padded + ki * w.dh * wp + kj * w.dw
+            if T.self == Float.self {
+                // All taps of sixteen outputs in one register: one store per
+                // vector instead of a read-modify-write per tap.
+                let p = UnsafeRawPointer(padded), f = UnsafeRawPointer(filter).assumingMemoryBound(to: Float.self)
+                for i0 in stride(from: 0, to: wideCount, by: 16) {
+                    var acc = SIMD16<Float>()
+                    for t in 0..<taps {
+                        let v = p.loadUnaligned(fromByteOffset: (offsets[t] + i0) * 4, as: SIMD16<Float>.self)
+                        acc = acc.addingProduct(v, SIMD16(repeating: f[t]))
+                    }
+                    UnsafeMutableRawPointer(wide + i0).storeBytes(of: acc, as: SIMD16<Float>.self)
+                }
+            } else {
+                for i in 0..<wideCount { wide[i] = 0 }
+                for t in 0..<taps {
+                    let tap = filter[t], shifted = padded + offsets[t]
                     for i in 0..<wideCount { wide[i] += tap * shifted[i] }
                 }
             }

@@ -82,6 +82,23 @@ private func convolve(_ c: ConvCase, imageByImage: Bool) -> [[Float]] {
         }
     }
 
+    /// Stride-1 depthwise float32 sums all taps of sixteen outputs in a register
+    /// (Depthwise.swift); float64 sweeps one tap at a time. Tolerance 1e-5 of Σ|w||x|.
+    @Test func depthwiseFloat32MatchesFloat64() {
+        for (input, kernel, padding, dilation) in [([2, 5, 13, 17], (3, 3), (1, 1), (1, 1)),
+                                                   ([1, 3, 9, 30], (5, 3), (2, 0), (1, 2))] {
+            let channels = input[1]
+            let x = Tensor.randn(input, generator: Generator(seed: 31))
+            let w = Tensor.randn([channels, 1, kernel.0, kernel.1], generator: Generator(seed: 32))
+            let y: [Double] = x.conv2d(w, padding: padding, dilation: dilation, groups: channels).to(.float64).scalars()
+            let (x64, w64) = (x.to(.float64), w.to(.float64))
+            let want: [Double] = x64.conv2d(w64, padding: padding, dilation: dilation, groups: channels).scalars()
+            let bound: [Double] = x64.abs().conv2d(w64.abs(), padding: padding, dilation: dilation, groups: channels).scalars()
+            #expect(y.count == want.count && !y.isEmpty)
+            #expect(y.indices.allSatisfy { Swift.abs(y[$0] - want[$0]) <= 1e-5 * bound[$0] + 1e-6 }, "\(input) \(kernel)")
+        }
+    }
+
     /// Training max pooling: float32 rows go sixteen outputs at a time
     /// (MaxPool+Indexed.swift), float64 through the scalar scan. On the same
     /// values, with ReLU-style ties at zero, NaN and -inf, both must pick the
