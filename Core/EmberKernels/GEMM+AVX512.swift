@@ -91,13 +91,12 @@ package func sgemmAVX512(
     let (MR, NR, KC, MC, NC) = (SGEMMBlocking.mr, SGEMMBlocking.nr, SGEMMBlocking.kc, SGEMMBlocking.mc, SGEMMBlocking.nc)
     let directA = !transA && alpha == 1
     // A narrow row-major B (rows at most 128 floats apart, whole 32-column
-    // panels, or at most 16 columns stored 16 apart) is read in place: each
-    // panel step is two vectors of one short row, as packing would lay them
-    // out, and the per-tap weight gradients of convolutions with 32-128
-    // filters no longer repack it nine times. Wide rows are still packed (a
-    // panel would touch a new page every step).
-    let bInPlace = !transB && columns == nil && shifted == nil && ldb <= 128
-        && (n % NR == 0 || n <= 16 && ldb == 16)
+    // panels) is read in place: each panel step is two vectors of one short
+    // row, as packing would lay them out, and the per-tap weight gradients of
+    // convolutions with 32-128 filters no longer repack it nine times. Wide
+    // rows are still packed (a panel would touch a new page every step), and
+    // so are partial panels, whose vectors would read past the row's end.
+    let bInPlace = !transB && columns == nil && shifted == nil && ldb <= 128 && n % NR == 0
     // A scratch tile for partial tiles at the right and bottom edges.
     withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: MR * NR / 16) { scratchVectors in
         let scratch = UnsafeMutableRawPointer(scratchVectors.baseAddress!).assumingMemoryBound(to: Float.self)
