@@ -177,15 +177,18 @@ package func convolutionGEMM(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, 
     // Equal halves of the columns (`convolutionGEMMApplies` sent many-row
     // products, which would split rows, to im2col): whole-panel parts, rounded
     // up to 32, would leave 128 + 68 of a 14×14 plane's 196, a third of a thread idle.
+    forEachColumnPart(n: n, threads: threads) { c0, count in
+        var part = columns
+        part.column0 += c0
+        sgemmAVX512(m: m, n: count, k: k, alpha: 1, a, transA: false, lda: lda, a, transB: false, ldb: 0,
+                    beta: 0, c + c0, ldc: ldc, columns: part)
+    }
+}
+
+/// Runs `body(c0, count)` for `threads` equal runs of `n` columns, in parallel.
+func forEachColumnPart(n: Int, threads: Int, _ body: (Int, Int) -> Void) {
     let per = (n + threads - 1) / threads
     Parallel.forRange(threads, grain: 1) { range in
-        for t in range {
-            let c0 = t * per, count = min(per, n - c0)
-            if count <= 0 { continue }
-            var part = columns
-            part.column0 += c0
-            sgemmAVX512(m: m, n: count, k: k, alpha: 1, a, transA: false, lda: lda, a, transB: false, ldb: 0,
-                        beta: 0, c + c0, ldc: ldc, columns: part)
-        }
+        for t in range where t * per < n { body(t * per, min(per, n - t * per)) }
     }
 }

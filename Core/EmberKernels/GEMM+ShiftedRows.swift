@@ -150,16 +150,11 @@ package func shiftedRowsGEMM(m: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int
                     beta: 0, c, ldc: ldc, shifted: rows)
         return
     }
-    let per = (n + threads - 1) / threads
-    Parallel.forRange(threads, grain: 1) { range in
-        for t in range {
-            let c0 = t * per, count = min(per, n - c0)
-            if count <= 0 { continue }
-            var part = rows
-            part.column0 += c0
-            sgemmAVX512(m: m, n: count, k: k, alpha: 1, a, transA: false, lda: lda, a, transB: false, ldb: 0,
-                        beta: 0, c + c0, ldc: ldc, shifted: part)
-        }
+    forEachColumnPart(n: n, threads: threads) { c0, count in
+        var part = rows
+        part.column0 += c0
+        sgemmAVX512(m: m, n: count, k: k, alpha: 1, a, transA: false, lda: lda, a, transB: false, ldb: 0,
+                    beta: 0, c + c0, ldc: ldc, shifted: part)
     }
 }
 
