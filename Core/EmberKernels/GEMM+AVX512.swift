@@ -258,15 +258,7 @@ private func packB(
             let blockSteps = columns == NR ? kc / 8 * 8 : 0
             for p0 in stride(from: 0, to: blockSteps, by: 8) {
                 for j in stride(from: 0, to: NR, by: 8) {
-                    @inline(__always) func load(_ i: Int) -> SIMD8<Float> {
-                        UnsafeRawPointer(src + (j + i) * ld + p0).loadUnaligned(as: SIMD8<Float>.self)
-                    }
-                    let t = transposed8x8((load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7)))
-                    @inline(__always) func store(_ i: Int, _ v: SIMD8<Float>) {
-                        UnsafeMutableRawPointer(panel + (p0 + i) * NR + j).storeBytes(of: v, as: SIMD8<Float>.self)
-                    }
-                    store(0, t.0); store(1, t.1); store(2, t.2); store(3, t.3)
-                    store(4, t.4); store(5, t.5); store(6, t.6); store(7, t.7)
+                    transpose8x8(src + j * ld + p0, ld, panel + p0 * NR + j, NR)
                 }
             }
             for p in blockSteps..<kc {

@@ -184,15 +184,3 @@ package func shiftedRowsWeightGradient(layout: ShiftedRowsLayout, channels: Int,
     }
     if blocks > 1 { Parallel.forRange(taps * blocks, grain: 1, body) } else { body(0..<taps) }
 }
-
-/// Writes the transpose of the 8 × 8 block at `src` (rows `ls` apart) to `dst` (rows `ld` apart).
-@inline(__always)
-private func transpose8x8(_ src: UnsafePointer<Float>, _ ls: Int, _ dst: UnsafeMutablePointer<Float>, _ ld: Int) {
-    @inline(__always) func load(_ i: Int) -> SIMD8<Float> { UnsafeRawPointer(src + i * ls).loadUnaligned(as: SIMD8<Float>.self) }
-    let t = transposed8x8((load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7)))
-    @inline(__always) func store(_ i: Int, _ v: SIMD8<Float>) {
-        UnsafeMutableRawPointer(dst + i * ld).storeBytes(of: v, as: SIMD8<Float>.self)
-    }
-    store(0, t.0); store(1, t.1); store(2, t.2); store(3, t.3)
-    store(4, t.4); store(5, t.5); store(6, t.6); store(7, t.7)
-}
