@@ -9,17 +9,21 @@ import EmberVision
 import Testing
 
 @Test func camAndGradCAMAgreeOnAPoolingHead() {
-    manualSeed(4)
-    let model = DenseNet(growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16, numClasses: 5).eval()
-    let x = Tensor.randn([2, 3, 48, 40])
-    let cam = model.classActivationMaps(x, classIndex: 3)
-    let grad = model.classActivationMaps(x, classIndex: 3, method: .gradCAM)
-    #expect(cam.shape == [2, 6, 5])  // 48×40 → stem /4 → one transition /2
-    let worst = cam.sub(grad).abs().max().item()
-    #expect(worst <= 1e-5, "max |CAM − Grad-CAM| \(worst)")
-    let peaks = cam.flatten(startDim: 1).max(dim: 1).values.scalars(as: Float.self)
-    #expect(peaks.allSatisfy { abs($0 - 1) <= 1e-6 }, "\(peaks)")
-    #expect(cam.min().item() >= 0)
+    // A task-local default generator: tests in other suites draw from the
+    // process's default at the same time, and the peak check needs these
+    // exact weights and inputs (each image's map positive somewhere).
+    Generator.withDefault(Generator(seed: 4)) {
+        let model = DenseNet(growthRate: 8, blockConfig: [2, 2], numInitFeatures: 16, numClasses: 5).eval()
+        let x = Tensor.randn([2, 3, 48, 40])
+        let cam = model.classActivationMaps(x, classIndex: 3)
+        let grad = model.classActivationMaps(x, classIndex: 3, method: .gradCAM)
+        #expect(cam.shape == [2, 6, 5])  // 48×40 → stem /4 → one transition /2
+        let worst = cam.sub(grad).abs().max().item()
+        #expect(worst <= 1e-5, "max |CAM − Grad-CAM| \(worst)")
+        let peaks = cam.flatten(startDim: 1).max(dim: 1).values.scalars(as: Float.self)
+        #expect(peaks.allSatisfy { abs($0 - 1) <= 1e-6 }, "\(peaks)")
+        #expect(cam.min().item() >= 0)
+    }
 }
 
 @Test func camWeighsFeatureChannelsByTheClassRow() {
